@@ -1,0 +1,202 @@
+package conf
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/netip"
+	"os"
+	"runtime"
+	"time"
+)
+
+// Config is the whole srs-p2p configuration. The json tags are the keys of
+// the config file; nested structs are sections ("hls.dir"). A field tagged
+// restart:"true" cannot change on a live reload; secret:"true" is never
+// printed, only its length.
+type Config struct {
+	// Listen is the HTTP listen address (hooks, API, manifests, metrics). Default ":8085".
+	Listen string `json:"listen" restart:"true"`
+	// OriginID names this origin inside swarm ids; "" means the host name. Default "".
+	OriginID string `json:"origin_id" restart:"true"`
+
+	Log   LogConfig   `json:"log"`
+	HLS   HLSConfig   `json:"hls"`
+	Hooks HooksConfig `json:"hooks"`
+	P2P   P2PConfig   `json:"p2p"`
+	STUN  STUNConfig  `json:"stun"`
+}
+
+// LogConfig is the "log" section.
+type LogConfig struct {
+	// Level is the minimum level logged: debug, info, warn or error. Default "info".
+	Level string `json:"level"`
+}
+
+// HLSConfig is the "hls" section: where SRS writes HLS and how it is indexed.
+type HLSConfig struct {
+	// Dir is SRS's hls_path as this process sees it. Default "./objs/nginx/html".
+	Dir string `json:"dir" restart:"true"`
+	// Watch enables inotify on Dir; false relies on hooks and reconcile. Default true.
+	Watch bool `json:"watch" restart:"true"`
+	// ReconcileInterval is the period of the full rescan safety net, 1s..1h. Default 10s.
+	ReconcileInterval Duration `json:"reconcile_interval"`
+	// HashWorkers is the number of concurrent segment hashers, 0..256; 0 = number of CPUs. Default 0.
+	HashWorkers int `json:"hash_workers" restart:"true"`
+	// BuildWorkers is the number of concurrent manifest builders, 0..1024; 0 = 4 x CPUs. Default 0.
+	BuildWorkers int `json:"build_workers" restart:"true"`
+	// MaxStreams is how many streams are tracked at once, 1..1000000. Default 10000.
+	MaxStreams int `json:"max_streams" restart:"true"`
+	// MaxPlaylistBytes refuses larger playlists, 1024..67108864. Default 1048576.
+	MaxPlaylistBytes int `json:"max_playlist_bytes"`
+	// MaxSegmentBytes leaves larger segments unhashed, >= 1024. Default 268435456.
+	MaxSegmentBytes int64 `json:"max_segment_bytes"`
+	// Retain is how many segments stay in the manifest after leaving the
+	// playlist while their files exist, 0..1024. Default 16.
+	Retain int `json:"retain"`
+}
+
+// HooksConfig is the "hooks" section: the SRS HTTP callback endpoints.
+type HooksConfig struct {
+	// Enabled serves the SRS HTTP hook endpoints. Default true.
+	Enabled bool `json:"enabled" restart:"true"`
+	// Allow lists the CIDRs (or bare IPs) allowed to call the hooks.
+	// Default loopback and the private ranges (see Default).
+	Allow []string `json:"allow"`
+	// Secret, if set, must be carried by hook URLs as ?secret=<value>. Default "".
+	Secret string `json:"secret" secret:"true"`
+	// PublishSecret, if set, must be carried by on_publish's param as secret=<value>. Default "".
+	PublishSecret string `json:"publish_secret" secret:"true"`
+	// MaxBodyBytes bounds a hook request body, 1024..1048576. Default 65536.
+	MaxBodyBytes int64 `json:"max_body_bytes"`
+}
+
+// P2PConfig is the "p2p" section: public URLs handed to viewers in manifests.
+type P2PConfig struct {
+	// Trackers are public ws:// or wss:// tracker URLs. Default [].
+	Trackers []string `json:"trackers"`
+	// STUN are public STUN URLs, "stun:host" or "stun:host:port". Default [].
+	STUN []string `json:"stun"`
+	// Pingback is the public pingback URL, "" or http(s)://. Default "".
+	Pingback string `json:"pingback"`
+}
+
+// STUNConfig is the "stun" section: the STUN service's own listeners.
+type STUNConfig struct {
+	// Listen is the UDP/TCP listen address of the STUN service. Default ":3478".
+	Listen string `json:"listen" restart:"true"`
+	// AltListen is the second STUN port for the NAT mapping check. Default ":3479".
+	AltListen string `json:"alt_listen" restart:"true"`
+}
+
+// Default returns the built-in configuration. Every call returns fresh
+// slices, so callers may modify the result.
+func Default() Config {
+	return Config{
+		Listen: ":8085",
+		Log:    LogConfig{Level: "info"},
+		HLS: HLSConfig{
+			Dir:               "./objs/nginx/html",
+			Watch:             true,
+			ReconcileInterval: Duration(10 * time.Second),
+			MaxStreams:        10000,
+			MaxPlaylistBytes:  1 << 20,
+			MaxSegmentBytes:   256 << 20,
+			Retain:            16,
+		},
+		Hooks: HooksConfig{
+			Enabled:      true,
+			Allow:        []string{"127.0.0.0/8", "::1/128", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7"},
+			MaxBodyBytes: 64 << 10,
+		},
+		P2P:  P2PConfig{Trackers: []string{}, STUN: []string{}},
+		STUN: STUNConfig{Listen: ":3478", AltListen: ":3479"},
+	}
+}
+
+// HooksAllow returns hooks.allow parsed, bare IPs widened to /32 or /128 and
+// prefixes masked. Entries that do not parse are skipped; Validate rejects
+// them, so a validated Config loses none. Callers should Unmap an IPv4-mapped
+// IPv6 remote address before matching it.
+func (c *Config) HooksAllow() []netip.Prefix {
+	out := make([]netip.Prefix, 0, len(c.Hooks.Allow))
+	for _, s := range c.Hooks.Allow {
+		if p, err := parseAllow(s); err == nil {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// HashWorkerCount resolves hls.hash_workers: 0 means one per CPU.
+func (c *Config) HashWorkerCount() int {
+	if c.HLS.HashWorkers > 0 {
+		return c.HLS.HashWorkers
+	}
+	return runtime.NumCPU()
+}
+
+// BuildWorkerCount resolves hls.build_workers: 0 means 4 per CPU, capped at
+// the key's maximum so a huge machine gets what an operator could configure.
+func (c *Config) BuildWorkerCount() int {
+	if c.HLS.BuildWorkers > 0 {
+		return c.HLS.BuildWorkers
+	}
+	return min(4*runtime.NumCPU(), maxBuildWorkers)
+}
+
+// Origin resolves origin_id: the configured value, or the host name when it
+// is empty. The host name must pass the same rule as origin_id because it
+// ends up inside swarm ids.
+func (c *Config) Origin() (string, error) {
+	if c.OriginID != "" {
+		return c.OriginID, nil
+	}
+	host, err := os.Hostname()
+	if err != nil {
+		return "", fmt.Errorf("conf: origin_id is empty and the host name is unknown: %w", err)
+	}
+	if err := checkOriginID(host); err != nil {
+		return "", fmt.Errorf("conf: origin_id is empty and the host name %q cannot be used: set origin_id: %w", host, err)
+	}
+	return host, nil
+}
+
+// SlogLevel maps log.level onto slog; an unknown level is info.
+func (l LogConfig) SlogLevel() slog.Level {
+	switch l.Level {
+	case "debug":
+		return slog.LevelDebug
+	case "warn":
+		return slog.LevelWarn
+	case "error":
+		return slog.LevelError
+	default:
+		return slog.LevelInfo
+	}
+}
+
+// Duration is a time.Duration written in JSON as a Go duration string ("10s").
+type Duration time.Duration
+
+// String formats the duration like time.Duration ("10s", "1m30s").
+func (d Duration) String() string { return time.Duration(d).String() }
+
+// MarshalJSON writes the duration as a string.
+func (d Duration) MarshalJSON() ([]byte, error) { return json.Marshal(d.String()) }
+
+// UnmarshalJSON accepts only a string parsed with time.ParseDuration; a bare
+// number is refused because its unit would be a guess.
+func (d *Duration) UnmarshalJSON(b []byte) error {
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return errors.New(`a duration must be a string like "10s"`)
+	}
+	v, err := time.ParseDuration(s)
+	if err != nil {
+		return err
+	}
+	*d = Duration(v)
+	return nil
+}

@@ -1,0 +1,45 @@
+package conf
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestSummaryDefaults(t *testing.T) {
+	c := Default()
+	want := "listen=:8085 origin_id= log.level=info hls.dir=./objs/nginx/html hls.watch=true " +
+		"hls.reconcile_interval=10s hls.hash_workers=0 hls.build_workers=0 hls.max_streams=10000 " +
+		"hls.max_playlist_bytes=1048576 hls.max_segment_bytes=268435456 hls.retain=16 hooks.enabled=true " +
+		"hooks.allow=[127.0.0.0/8,::1/128,10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,fc00::/7] " +
+		"hooks.secret=(len 0) hooks.publish_secret=(len 0) hooks.max_body_bytes=65536 " +
+		"p2p.trackers=[] p2p.stun=[] p2p.pingback= stun.listen=:3478 stun.alt_listen=:3479"
+	if got := c.Summary(); got != want {
+		t.Fatalf("Summary() =\n%s\nwant\n%s", got, want)
+	}
+}
+
+func TestSummaryHidesSecretsAndQuotesOddValues(t *testing.T) {
+	c := Default()
+	c.Hooks.Secret = "s3cr3t-value"
+	c.Hooks.PublishSecret = "pub"
+	c.HLS.Dir = "/srv/my hls"
+	c.OriginID = "a=b"
+	c.P2P.Trackers = []string{"wss://a.example/t", "wss://b,c"}
+	c.P2P.Pingback = "https://p.example/x\nlevel=error"
+	got := c.Summary()
+	for _, part := range []string{
+		"hooks.secret=(len 12)", "hooks.publish_secret=(len 3)", `hls.dir="/srv/my hls"`, `origin_id="a=b"`,
+		`p2p.trackers=[wss://a.example/t,"wss://b,c"]`, `p2p.pingback="https://p.example/x\nlevel=error"`,
+	} {
+		if !strings.Contains(got, part) {
+			t.Errorf("Summary() lacks %q:\n%s", part, got)
+		}
+	}
+	if strings.Contains(got, "s3cr3t") || strings.Contains(got, "\n") {
+		t.Fatalf("Summary() leaks a secret or breaks the line:\n%s", got)
+	}
+	// One field per key, plus the space inside the quoted dir and the two "(len N)".
+	if n := len(strings.Fields(got)); n != len(Keys())+3 {
+		t.Fatalf("Summary() has %d fields, want %d", n, len(Keys())+3)
+	}
+}

@@ -1,0 +1,201 @@
+package conf
+
+import (
+	"strconv"
+	"time"
+	"unicode/utf8"
+)
+
+// Limits of the rules; each is the bound named in the key's documentation.
+const (
+	minReconcile     = time.Second
+	maxReconcile     = time.Hour
+	maxHashWorkers   = 256
+	maxBuildWorkers  = 1024
+	maxMaxStreams    = 1_000_000
+	minPlaylistBytes = 1024
+	maxPlaylistBytes = 64 << 20
+	minSegmentBytes  = 1024
+	maxRetain        = 1024
+	minBodyBytes     = 1024
+	maxBodyBytes     = 1 << 20
+
+	// Bounds this package adds so no value is unbounded. The public URL
+	// lists go into every manifest, hence the small count.
+	maxAllowItems  = 1024
+	maxPublicURLs  = 16
+	maxURLBytes    = 2048
+	maxSecretBytes = 256
+	maxDirBytes    = 4096
+	maxOriginBytes = 253 // a DNS name, since the host name is the default
+	maxListenBytes = 300
+)
+
+// Validate checks every key against its rule and returns the first broken
+// one as an error naming the key, e.g. `'hls.retain' must be between 0 and
+// 1024 (got 2000)`. Keys are checked in schema order.
+func (c *Config) Validate() error {
+	for _, check := range []func(*Config) error{validateTop, validateLog, validateHLS, validateHooks, validateP2P, validateSTUN} {
+		if err := check(c); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func validateTop(c *Config) error {
+	if err := checkListen("listen", c.Listen); err != nil {
+		return err
+	}
+	if c.OriginID != "" {
+		if err := checkOriginID(c.OriginID); err != nil {
+			return invalid("origin_id", "%v (got %s)", err, quote(c.OriginID))
+		}
+	}
+	return nil
+}
+
+func validateLog(c *Config) error {
+	switch c.Log.Level {
+	case "debug", "info", "warn", "error":
+		return nil
+	}
+	return invalid("log.level", "must be one of debug, info, warn, error (got %s)", quote(c.Log.Level))
+}
+
+func validateHLS(c *Config) error {
+	h := &c.HLS
+	switch {
+	case h.Dir == "":
+		return invalid("hls.dir", "must not be empty")
+	case len(h.Dir) > maxDirBytes:
+		return invalid("hls.dir", "must be at most %d bytes (len %d)", maxDirBytes, len(h.Dir))
+	case hasNUL(h.Dir):
+		return invalid("hls.dir", "must not contain a NUL byte")
+	}
+	if d := time.Duration(h.ReconcileInterval); d < minReconcile || d > maxReconcile {
+		return invalid("hls.reconcile_interval", "must be between 1s and 1h (got %s)", d)
+	}
+	if err := between("hls.hash_workers", h.HashWorkers, 0, maxHashWorkers); err != nil {
+		return err
+	}
+	if err := between("hls.build_workers", h.BuildWorkers, 0, maxBuildWorkers); err != nil {
+		return err
+	}
+	if err := between("hls.max_streams", h.MaxStreams, 1, maxMaxStreams); err != nil {
+		return err
+	}
+	if err := between("hls.max_playlist_bytes", h.MaxPlaylistBytes, minPlaylistBytes, maxPlaylistBytes); err != nil {
+		return err
+	}
+	if h.MaxSegmentBytes < minSegmentBytes {
+		return invalid("hls.max_segment_bytes", "must be at least %d (got %d)", minSegmentBytes, h.MaxSegmentBytes)
+	}
+	return between("hls.retain", h.Retain, 0, maxRetain)
+}
+
+func validateHooks(c *Config) error {
+	h := &c.Hooks
+	if len(h.Allow) > maxAllowItems {
+		return invalid("hooks.allow", "must have at most %d items (got %d)", maxAllowItems, len(h.Allow))
+	}
+	for i, s := range h.Allow {
+		if _, err := parseAllow(s); err != nil {
+			return invalidItem("hooks.allow", i, "must be a CIDR like \"10.0.0.0/8\" or an IP address (got %s)", quote(s))
+		}
+	}
+	if h.Enabled && len(h.Allow) == 0 {
+		return invalid("hooks.allow", "must not be empty while 'hooks.enabled' is true: no caller could reach the hooks")
+	}
+	if err := checkSecret("hooks.secret", h.Secret); err != nil {
+		return err
+	}
+	if err := checkSecret("hooks.publish_secret", h.PublishSecret); err != nil {
+		return err
+	}
+	return between("hooks.max_body_bytes", h.MaxBodyBytes, minBodyBytes, maxBodyBytes)
+}
+
+func validateP2P(c *Config) error {
+	p := &c.P2P
+	if len(p.Trackers) > maxPublicURLs {
+		return invalid("p2p.trackers", "must have at most %d items (got %d)", maxPublicURLs, len(p.Trackers))
+	}
+	for i, s := range p.Trackers {
+		if err := checkPublicURL(s, "ws", "wss"); err != nil {
+			return invalidItem("p2p.trackers", i, "%v (got %s)", err, quote(s))
+		}
+	}
+	if len(p.STUN) > maxPublicURLs {
+		return invalid("p2p.stun", "must have at most %d items (got %d)", maxPublicURLs, len(p.STUN))
+	}
+	for i, s := range p.STUN {
+		if err := checkSTUNURL(s); err != nil {
+			return invalidItem("p2p.stun", i, "%v (got %s)", err, quote(s))
+		}
+	}
+	if p.Pingback != "" {
+		if err := checkPublicURL(p.Pingback, "http", "https"); err != nil {
+			return invalid("p2p.pingback", "%v (got %s)", err, quote(p.Pingback))
+		}
+	}
+	return nil
+}
+
+func validateSTUN(c *Config) error {
+	if err := checkListen("stun.listen", c.STUN.Listen); err != nil {
+		return err
+	}
+	if err := checkListen("stun.alt_listen", c.STUN.AltListen); err != nil {
+		return err
+	}
+	// The mapping check needs two distinct ports; port 0 picks a fresh one each.
+	if c.STUN.AltListen == c.STUN.Listen && portOf(c.STUN.Listen) != 0 {
+		return invalid("stun.alt_listen", "must differ from 'stun.listen' (both %s)", quote(c.STUN.Listen))
+	}
+	return nil
+}
+
+// between checks lo <= v <= hi.
+func between[T int | int64](key string, v, lo, hi T) error {
+	if v < lo || v > hi {
+		return invalid(key, "must be between %d and %d (got %d)", lo, hi, v)
+	}
+	return nil
+}
+
+// invalidItem names the item of a list: `'p2p.trackers[1]' must ...`.
+func invalidItem(key string, i int, format string, args ...any) error {
+	return newKeyError(key, ErrInvalid, "'"+key+"["+strconv.Itoa(i)+"]' "+format, args...)
+}
+
+// checkSecret bounds a secret and refuses whitespace and control bytes: a
+// trailing newline from `$(cat file)` would otherwise make every hook fail
+// with a secret that looks right. The value is never printed.
+func checkSecret(key, s string) error {
+	if len(s) > maxSecretBytes {
+		return invalid(key, "must be at most %d bytes (len %d)", maxSecretBytes, len(s))
+	}
+	if !utf8.ValidString(s) || hasSpaceOrControl(s) {
+		return invalid(key, "must be UTF-8 without spaces or control characters (len %d)", len(s))
+	}
+	return nil
+}
+
+func hasNUL(s string) bool {
+	for i := range len(s) {
+		if s[i] == 0 {
+			return true
+		}
+	}
+	return false
+}
+
+func hasSpaceOrControl(s string) bool {
+	for i := range len(s) {
+		if s[i] <= ' ' || s[i] == 0x7f {
+			return true
+		}
+	}
+	return false
+}
