@@ -1,0 +1,80 @@
+package api
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/webp2p/srs-p2p/p2pmeta"
+	"github.com/webp2p/srs-p2p/sidecar/indexer"
+)
+
+// ManifestPrefix is where manifests are served, followed by the manifest's
+// path relative to the HLS dir ("live/livestream.p2p.json").
+const ManifestPrefix = "/p2p/v1/manifests/"
+
+// streamView is one stream in /api/v1/streams.
+type streamView struct {
+	indexer.StreamInfo
+	ManifestURL string `json:"manifest_url"`
+}
+
+func (s *server) listStreams(w http.ResponseWriter, r *http.Request) {
+	list := s.streams.Streams()
+	views := make([]streamView, 0, len(list))
+	for _, st := range list {
+		views = append(views, streamView{StreamInfo: st, ManifestURL: ManifestPrefix + st.Manifest})
+	}
+	s.writeData(w, map[string]any{"streams": views})
+}
+
+// manifest serves the bytes of a manifest as last written. Like a live
+// playlist it may be cached for about a second; the ETag lets a CDN
+// revalidate cheaply. CORS is open: players on any page fetch it.
+func (s *server) manifest(w http.ResponseWriter, r *http.Request) {
+	rel := chi.URLParam(r, "*")
+	setCORS(w)
+	if !strings.HasSuffix(rel, p2pmeta.Suffix) || len(rel) > 1024 {
+		writeError(w, http.StatusNotFound, codeNotFound, "not a manifest path")
+		return
+	}
+	body, info, ok := s.streams.Manifest(rel)
+	if !ok {
+		writeError(w, http.StatusNotFound, codeNotFound, "no live manifest at "+rel)
+		return
+	}
+	sum := sha256.Sum256(body)
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "public, max-age=1")
+	w.Header().Set("ETag", `"`+hex.EncodeToString(sum[:16])+`"`)
+	http.ServeContent(w, r, "", lastModified(info.UpdatedAt), bytes.NewReader(body))
+}
+
+func (s *server) preflight(w http.ResponseWriter, r *http.Request) {
+	setCORS(w)
+	w.Header().Set("Access-Control-Max-Age", "86400")
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func setCORS(w http.ResponseWriter) {
+	h := w.Header()
+	h.Set("Access-Control-Allow-Origin", "*")
+	h.Set("Access-Control-Allow-Methods", "GET, HEAD, OPTIONS")
+	h.Set("Access-Control-Allow-Headers", "If-None-Match, If-Modified-Since")
+	h.Set("Access-Control-Expose-Headers", "ETag, Last-Modified")
+}
+
+// lastModified parses a manifest's updated_at for Last-Modified; HTTP dates
+// have whole seconds.
+func lastModified(updatedAt string) time.Time {
+	t, err := time.Parse(p2pmeta.TimeLayout, updatedAt)
+	if err != nil {
+		return time.Time{}
+	}
+	return t.Truncate(time.Second)
+}
