@@ -8,6 +8,8 @@ import (
 	_ "github.com/fsnotify/fsnotify"
 	_ "github.com/go-chi/chi/v5"
 	_ "github.com/ossrs/go-oryx-lib/json"
+	_ "github.com/pion/stun/v3"
+	_ "golang.org/x/net/ipv4"
 	_ "golang.org/x/sync/errgroup"
 	_ "golang.org/x/sys/unix"
 )

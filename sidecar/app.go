@@ -1,0 +1,195 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/VictoriaMetrics/metrics"
+
+	"github.com/webp2p/srs-p2p/conf"
+	"github.com/webp2p/srs-p2p/hooks"
+	"github.com/webp2p/srs-p2p/internal/srslog"
+	"github.com/webp2p/srs-p2p/p2pmeta"
+	"github.com/webp2p/srs-p2p/sidecar/api"
+	"github.com/webp2p/srs-p2p/sidecar/hlswatch"
+	"github.com/webp2p/srs-p2p/sidecar/indexer"
+)
+
+// shutdownGrace bounds how long in-flight HTTP requests may finish.
+const shutdownGrace = 5 * time.Second
+
+// app is one running srs-p2p: every service, wired together, owned here.
+type app struct {
+	confPath string
+	cfg      *conf.Config
+	log      *slog.Logger
+	level    *slog.LevelVar
+	ix       *indexer.Indexer
+	watcher  *hlswatch.Watcher
+	hooks    *hooks.Handler
+	srv      *http.Server
+	served   chan error
+	sets     []*metrics.Set
+	reloads  *metrics.Set
+}
+
+// serve runs srs-p2p until ctx is cancelled (SIGINT/SIGTERM), reloading the
+// config on SIGHUP and when the config file changes.
+func serve(ctx context.Context, confPath string, cfg *conf.Config, stderr io.Writer) error {
+	level := new(slog.LevelVar)
+	level.Set(cfg.Log.SlogLevel())
+	log := srslog.New(stderr, level)
+	ctx = srslog.NewContext(ctx)
+	log.InfoContext(ctx, "srs-p2p "+version+" starting", "config", confPath, "pid", os.Getpid(), "settings", cfg.Summary())
+
+	a, err := start(ctx, confPath, cfg, log, level)
+	if err != nil {
+		return err
+	}
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	var changed <-chan struct{}
+	if confPath != "" {
+		w, err := conf.NewWatcher(confPath, log)
+		if err != nil {
+			log.WarnContext(ctx, "config: cannot watch the file, reload with SIGHUP", "err", err)
+		} else {
+			defer w.Close()
+			changed = w.C()
+		}
+	}
+	for {
+		select {
+		case <-ctx.Done():
+			log.InfoContext(ctx, "srs-p2p: signal received, shutting down")
+			return a.close(ctx)
+		case <-hup:
+			a.reload(ctx, "SIGHUP")
+		case <-changed:
+			a.reload(ctx, "file changed")
+		case err := <-a.served:
+			_ = a.close(ctx)
+			return fmt.Errorf("http: %w", err)
+		}
+	}
+}
+
+// start builds and starts every service; listeners are bound before it
+// returns, so a port in use is reported here.
+func start(ctx context.Context, confPath string, cfg *conf.Config, log *slog.Logger, level *slog.LevelVar) (*app, error) {
+	origin, err := cfg.Origin()
+	if err != nil {
+		return nil, err
+	}
+	a := &app{confPath: confPath, cfg: cfg, log: log, level: level, served: make(chan error, 1), reloads: metrics.NewSet()}
+	a.ix, err = indexer.New(indexer.Config{
+		Dir:          cfg.HLS.Dir,
+		OriginID:     origin,
+		HashWorkers:  cfg.HashWorkerCount(),
+		BuildWorkers: cfg.BuildWorkerCount(),
+		MaxStreams:   cfg.HLS.MaxStreams,
+		Live:         liveOf(cfg),
+		Log:          log,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("hls.dir: %w", err)
+	}
+	a.sets = append(a.sets, a.ix.Metrics(), a.reloads)
+	if cfg.HLS.Watch {
+		a.watcher, err = hlswatch.New(hlswatch.Config{Dir: cfg.HLS.Dir, Log: log}, a.ix)
+		if err != nil {
+			_ = a.close(ctx)
+			return nil, fmt.Errorf("hls.watch: %w", err)
+		}
+		a.sets = append(a.sets, a.watcher.Metrics())
+		// Files written between the indexer's scan and the first watch
+		// would otherwise wait for the periodic reconcile.
+		a.ix.Rescan("startup")
+	}
+	var mounts []api.Mounter
+	if cfg.Hooks.Enabled {
+		a.hooks, err = hooks.New(hooksConfig(cfg), a.ix, log)
+		if err != nil {
+			_ = a.close(ctx)
+			return nil, fmt.Errorf("hooks: %w", err)
+		}
+		a.sets = append(a.sets, a.hooks.Metrics())
+		mounts = append(mounts, a.hooks)
+	}
+	for _, s := range a.sets {
+		metrics.RegisterSet(s)
+	}
+	ln, err := net.Listen("tcp", cfg.Listen)
+	if err != nil {
+		_ = a.close(ctx)
+		return nil, fmt.Errorf("listen: %w", err)
+	}
+	a.srv = &http.Server{
+		Handler:           api.NewRouter(api.Config{ServerID: origin, Log: log, Version: version}, a.ix, mounts...),
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	go func() {
+		if err := a.srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+			a.served <- err
+		}
+	}()
+	log.InfoContext(ctx, "http: listening", "addr", ln.Addr().String(), "hooks", cfg.Hooks.Enabled, "watch", cfg.HLS.Watch, "hls_dir", cfg.HLS.Dir, "origin", origin)
+	return a, nil
+}
+
+// close stops the services in reverse order: no new requests, drain the
+// in-flight ones, stop the watcher, then the indexer (manifests stay).
+func (a *app) close(ctx context.Context) error {
+	var errs []error
+	if a.srv != nil {
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownGrace)
+		errs = append(errs, a.srv.Shutdown(sctx))
+		cancel()
+	}
+	if a.watcher != nil {
+		errs = append(errs, a.watcher.Close())
+	}
+	if a.ix != nil {
+		errs = append(errs, a.ix.Close())
+	}
+	for _, s := range a.sets {
+		metrics.UnregisterSet(s, true)
+	}
+	a.log.InfoContext(ctx, "srs-p2p: stopped")
+	return errors.Join(errs...)
+}
+
+func liveOf(cfg *conf.Config) indexer.Live {
+	return indexer.Live{
+		P2P:               p2pmeta.P2P{Trackers: cfg.P2P.Trackers, STUN: cfg.P2P.STUN, Pingback: cfg.P2P.Pingback},
+		Retain:            cfg.HLS.Retain,
+		MaxPlaylistBytes:  int64(cfg.HLS.MaxPlaylistBytes),
+		MaxSegmentBytes:   cfg.HLS.MaxSegmentBytes,
+		ReconcileInterval: time.Duration(cfg.HLS.ReconcileInterval),
+	}
+}
+
+func hooksConfig(cfg *conf.Config) hooks.Config {
+	return hooks.Config{
+		HLSDir:        cfg.HLS.Dir,
+		Allow:         cfg.HooksAllow(),
+		Secret:        cfg.Hooks.Secret,
+		PublishSecret: cfg.Hooks.PublishSecret,
+		MaxBodyBytes:  cfg.Hooks.MaxBodyBytes,
+	}
+}
