@@ -32,12 +32,28 @@ func (p Problem) String() string { return p.Manifest + ": " + p.Path + ": " + p.
 // the error is only for a failure of the walk itself. On a live directory Verify can report
 // changes that happen during the check, such as a retained segment deleted a moment ago.
 func Verify(dir string) ([]Problem, error) {
+	r, err := VerifyDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	return r.Problems, nil
+}
+
+// Report is the outcome of VerifyDir.
+type Report struct {
+	Manifests int       // manifests found
+	Segments  int       // segments and init files checked
+	Problems  []Problem // sorted
+}
+
+// VerifyDir is Verify with counts, for a summary line.
+func VerifyDir(dir string) (*Report, error) {
 	root, err := os.OpenRoot(dir)
 	if err != nil {
 		return nil, fmt.Errorf("p2pmeta: verify: %w", err)
 	}
 	defer root.Close()
-	var problems []Problem
+	r := &Report{}
 	// fs.WalkDir learns entry types from ReadDir, which does not follow symlinks, so it never
 	// descends into a symlinked directory; root.FS keeps every access inside dir.
 	err = fs.WalkDir(root.FS(), ".", func(name string, d fs.DirEntry, err error) error {
@@ -47,40 +63,53 @@ func Verify(dir string) ([]Problem, error) {
 		if d.IsDir() || !strings.HasSuffix(name, Suffix) {
 			return nil
 		}
-		found, err := VerifyManifest(root, name)
-		problems = append(problems, found...)
-		return err
+		v, err := verifyManifest(root, name)
+		if err != nil {
+			return err
+		}
+		r.Manifests++
+		r.Segments += v.files
+		r.Problems = append(r.Problems, v.problems...)
+		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("p2pmeta: verify: %w", err)
 	}
-	sortProblems(problems)
-	return problems, nil
+	sortProblems(r.Problems)
+	return r, nil
 }
 
 // VerifyManifest checks one manifest (a slash path inside root) like Verify does. A missing or
 // unparsable manifest is a Problem; the error is only for a nil root or a bad name.
 func VerifyManifest(root *os.Root, name string) ([]Problem, error) {
+	v, err := verifyManifest(root, name)
+	if err != nil {
+		return nil, err
+	}
+	return v.problems, nil
+}
+
+func verifyManifest(root *os.Root, name string) (*verifier, error) {
 	if root == nil {
 		return nil, errors.New("p2pmeta: verify: nil root")
 	}
 	if !fs.ValidPath(name) || name == "." {
 		return nil, fmt.Errorf("p2pmeta: verify %q: %w", name, ErrName)
 	}
-	v := verifier{root: root, manifest: name}
+	v := &verifier{root: root, manifest: name}
 	b, err := readBounded(root, name)
 	if errors.Is(err, ErrTooLarge) {
 		v.report(name, "parse: "+ErrTooLarge.Error())
-		return v.problems, nil
+		return v, nil
 	}
 	if err != nil {
 		v.report(name, v.openReason("read", err))
-		return v.problems, nil
+		return v, nil
 	}
 	m, err := Parse(b)
 	if err != nil {
 		v.report(name, "parse: "+err.Error())
-		return v.problems, nil
+		return v, nil
 	}
 	dir := path.Dir(name)
 	v.checkPlaylist(path.Join(dir, m.Playlist))
@@ -91,12 +120,13 @@ func VerifyManifest(root *os.Root, name string) ([]Problem, error) {
 		v.checkFile(path.Join(dir, s.URI), s.Size, s.SHA256)
 	}
 	sortProblems(v.problems)
-	return v.problems, nil
+	return v, nil
 }
 
 type verifier struct {
 	root     *os.Root
 	manifest string
+	files    int
 	problems []Problem
 }
 
@@ -116,6 +146,7 @@ func (v *verifier) checkPlaylist(name string) {
 // checkFile compares one file with its size and sha256. It reads at most size+1 bytes, so a file
 // that grew is caught without reading all of it.
 func (v *verifier) checkFile(name string, size int64, sum string) {
+	v.files++
 	f, err := openRegular(v.root, name)
 	if err != nil {
 		v.report(name, v.openReason("open", err))

@@ -151,3 +151,15 @@ func TestVerifyMissingDir(t *testing.T) {
 		t.Error("Verify of a missing directory succeeded")
 	}
 }
+
+func TestVerifyDirCounts(t *testing.T) {
+	dir := writeTree(t)
+	r, err := VerifyDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// init.mp4 and three fragments
+	if r.Manifests != 1 || r.Segments != 1+len(srs7FMP4().Segments) || len(r.Problems) != 0 {
+		t.Fatalf("report %+v", r)
+	}
+}

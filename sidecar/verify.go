@@ -3,9 +3,6 @@ package main
 import (
 	"fmt"
 	"io"
-	"io/fs"
-	"os"
-	"strings"
 
 	"github.com/webp2p/srs-p2p/p2pmeta"
 )
@@ -13,30 +10,18 @@ import (
 // runVerify checks every manifest under dir against the files it lists:
 // one line per problem on stdout, exit 1 on any problem.
 func runVerify(dir string, stdout, stderr io.Writer) int {
-	problems, err := p2pmeta.Verify(dir)
+	r, err := p2pmeta.VerifyDir(dir)
 	if err != nil {
 		fmt.Fprintf(stderr, "srs-p2p: %v\n", err)
 		return 1
 	}
-	for _, p := range problems {
+	for _, p := range r.Problems {
 		fmt.Fprintln(stdout, p.String())
 	}
-	manifests := countManifests(dir)
-	if len(problems) > 0 {
-		fmt.Fprintf(stdout, "verify: %d problems in %d manifests under %s\n", len(problems), manifests, dir)
+	if len(r.Problems) > 0 {
+		fmt.Fprintf(stdout, "verify: %d manifests, %d segments, %d problems\n", r.Manifests, r.Segments, len(r.Problems))
 		return 1
 	}
-	fmt.Fprintf(stdout, "verify: %d manifests under %s ok\n", manifests, dir)
+	fmt.Fprintf(stdout, "verify: %d manifests, %d segments ok\n", r.Manifests, r.Segments)
 	return 0
-}
-
-func countManifests(dir string) int {
-	n := 0
-	_ = fs.WalkDir(os.DirFS(dir), ".", func(p string, d fs.DirEntry, err error) error {
-		if err == nil && !d.IsDir() && strings.HasSuffix(p, p2pmeta.Suffix) {
-			n++
-		}
-		return nil
-	})
-	return n
 }

@@ -7,16 +7,9 @@ import (
 	"path"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/webp2p/srs-p2p/p2pmeta"
 )
-
-// mtimeSlack allows for the kernel's coarse file timestamps (a tick, a few
-// milliseconds) when telling a file of the previous publish from one SRS
-// wrote after on_publish. SRS's first segment of a publish closes a whole
-// fragment later, so the slack never misclassifies a new segment.
-const mtimeSlack = 50 * time.Millisecond
 
 // errConflict means a sequence number came back with other bytes.
 var errConflict = errors.New("indexer: segment content changed under the same sequence number")
@@ -151,7 +144,7 @@ func (ix *Indexer) collect(st *stream, pl *mediaPlaylist) ([]entry, error) {
 			ix.m.errors(segmentErrorKind(err)).Inc()
 			continue
 		}
-		if !st.epoch.excluded.IsZero() && time.Unix(0, id.mtime).Before(st.epoch.excluded.Add(-mtimeSlack)) {
+		if st.epoch.isPrevious(id) {
 			continue
 		}
 		if prev, ok := st.epoch.bySeq[s.seq]; ok && prev != d.sum {

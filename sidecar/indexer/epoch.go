@@ -30,7 +30,7 @@ type epochState struct {
 	bySeq    map[uint64][32]byte // seq -> sha256 of every segment listed in this epoch
 	lastSeq  uint64              // media sequence of the last manifest written
 	haveSeq  bool
-	excluded time.Time // files older than this belong to the previous publish
+	excluded time.Time // when on_publish started this epoch; older files are the previous publish's
 	listed   []entry   // segments of the last manifest, for retention
 	used     []string
 }
@@ -48,6 +48,20 @@ func (e *epochState) switchTo(id, swarmID, source string) {
 	e.haveSeq = false
 	e.excluded = time.Time{}
 	e.listed = nil
+}
+
+// mtimeSlack is how long after on_publish a file may have been last
+// written and still be the previous publish's. The kernel stamps files with
+// a coarse clock (a tick, up to 10 ms), so the previous publish's last
+// segment, closed just before the on_publish, can carry a time a little
+// after it; while the new publish's first segment is closed a whole
+// fragment (seconds) after its on_publish.
+const mtimeSlack = 100 * time.Millisecond
+
+// isPrevious reports whether a file belongs to the publish before this
+// epoch's on_publish.
+func (e *epochState) isPrevious(id fileID) bool {
+	return !e.excluded.IsZero() && time.Unix(0, id.mtime).Before(e.excluded.Add(mtimeSlack))
 }
 
 // wasUsed reports whether id was an epoch of this stream before.

@@ -76,7 +76,12 @@ func (ix *Indexer) Unpublish(ctx context.Context, ev hooks.Publish) {
 // HLS implements hooks.Sink: a hint that the playlist changed, possibly
 // late or about a file already deleted; the build looks at the disk.
 func (ix *Indexer) HLS(ctx context.Context, ev hooks.HLS) {
-	ix.reg.hls(vhostOr(ev.Vhost), ev.App, ev.Stream, ev.Epoch(), ev.Playlist)
+	if !ix.reg.hls(vhostOr(ev.Vhost), ev.App, ev.Stream, ev.Epoch(), ev.Playlist) {
+		// Not SRS's doing: a stream claiming another stream's playlist.
+		ix.m.errors("hook_mismatch").Inc()
+		ix.log.DebugContext(ctx, "indexer: on_hls names a playlist that is not its stream's, ignored", "stream", ev.Stream, "playlist", ev.Playlist)
+		return
+	}
 	if path.Ext(ev.Segment) == ".mp4" {
 		ix.reg.learnInit(ev.Playlist, ev.Segment)
 	}

@@ -291,3 +291,32 @@ func TestMaxStreams(t *testing.T) {
 		t.Fatalf("%d streams tracked, max 1", n)
 	}
 }
+
+// SRS 6.0.157 restarts at seq 0 on republish: with hooks, that restart is
+// the new publish itself, not a reason for yet another epoch.
+func TestHookRepublishRestartingAtZeroKeepsHookEpoch(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	f.ix.Publish(ctx, hooks.Publish{App: "live", Stream: "livestream", StreamID: "vid-rep01"})
+	f.writeSegment("live/livestream-4.ts", "four")
+	f.writeSegment("live/livestream-5.ts", "five")
+	f.writePlaylist(pl, 4, "livestream-4.ts", "livestream-5.ts")
+	f.ix.PlaylistChanged(pl)
+	f.waitFor(mf, "first publish", func(m *p2pmeta.Manifest) bool { return m != nil && m.Epoch == "vid-rep01" && len(m.Segments) == 2 })
+	old := time.Now().Add(-time.Minute)
+	for _, p := range []string{"live/livestream-4.ts", "live/livestream-5.ts"} {
+		if err := os.Chtimes(filepath.Join(f.dir, p), old, old); err != nil {
+			t.Fatal(err)
+		}
+	}
+	f.ix.Unpublish(ctx, hooks.Publish{App: "live", Stream: "livestream", StreamID: "vid-rep01"})
+	f.ix.Publish(ctx, hooks.Publish{App: "live", Stream: "livestream", StreamID: "vid-rep02"})
+	f.waitFor(mf, "second publish, nothing of it yet", func(m *p2pmeta.Manifest) bool { return m != nil && m.Epoch == "vid-rep02" && len(m.Segments) == 0 })
+	h := f.writeSegment("live/livestream-0.ts", "zero of the second publish")
+	f.writePlaylist(pl, 0, "livestream-0.ts")
+	f.ix.PlaylistChanged(pl)
+	m := f.waitFor(mf, "second publish segment", func(m *p2pmeta.Manifest) bool { return hasURIs(m, "livestream-0.ts") })
+	if m.Epoch != "vid-rep02" || m.Segments[0].SHA256 != h {
+		t.Fatalf("epoch %q segment %+v", m.Epoch, m.Segments[0])
+	}
+}

@@ -91,7 +91,13 @@ func (ix *Indexer) commit(st *stream, m *p2pmeta.Manifest, body []byte, retained
 			ep.bySeq[e.seg.Seq] = sum
 		}
 	}
-	ep.lastSeq, ep.haveSeq = m.MediaSequence, true
+	if len(entries) > 0 {
+		// Only a playlist we listed segments of sets the mark the media
+		// sequence may not go below: right after an on_publish every
+		// segment may still be the previous publish's, and the new one
+		// restarting at 0 (SRS 6.0.157) is not a republish of its own.
+		ep.lastSeq, ep.haveSeq = m.MediaSequence, true
+	}
 	ep.prune(m.MediaSequence, 4096)
 	ep.listed = append(append(make([]entry, 0, len(retained)+len(entries)), retained...), entries...)
 	st.lastBody = body

@@ -105,28 +105,58 @@ func (r *registry) initHint(playlist string) string {
 
 // hls records what an on_hls says: where the stream's playlist is, and,
 // when we did not see its on_publish (we started later), its session id.
-func (r *registry) hls(vhost, app, stream, epoch, playlist string) {
+// It reports false when the hook names a playlist that cannot be this
+// stream's: that mapping is not learned, so two playlists never claim one
+// stream (and one swarm).
+func (r *registry) hls(vhost, app, stream, epoch, playlist string) bool {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	k := streamKey(app, stream)
+	id := identity{vhost: vhost, app: app, name: stream}
+	if !plausiblePlaylist(stream, playlist) {
+		return false
+	}
+	if old, ok := r.playlists[playlist]; ok && old != id {
+		return false
+	}
+	if old, ok := r.byStream[k]; ok && old != playlist {
+		return false
+	}
 	if _, ok := r.playlists[playlist]; ok || len(r.playlists) < r.max {
-		r.playlists[playlist] = identity{vhost: vhost, app: app, name: stream}
+		r.playlists[playlist] = id
 		r.byStream[k] = playlist
 	}
 	if epoch == "" {
-		return
+		return true
 	}
 	if _, gone := r.ended[epoch]; gone {
-		return
+		return true
 	}
 	s, ok := r.sessions[k]
 	if ok && (s.fromPublish || s.epoch == epoch) {
-		return
+		return true
 	}
 	if !ok && len(r.sessions) >= r.max {
-		return
+		return true
 	}
 	r.sessions[k] = &session{epoch: epoch, vhost: vhost}
+	return true
+}
+
+// plausiblePlaylist reports whether SRS could have written the playlist of
+// stream at path: hls_m3u8_file always contains [stream], either as the
+// file name ("[app]/[stream].m3u8", the default) or as a directory
+// ("[app]/[stream]/index.m3u8").
+func plausiblePlaylist(stream, p string) bool {
+	if strings.TrimSuffix(path.Base(p), ".m3u8") == stream {
+		return true
+	}
+	for _, el := range strings.Split(path.Dir(p), "/") {
+		if el == stream {
+			return true
+		}
+	}
+	return false
 }
 
 // lookup returns the identity and live session for the playlist at rel.
