@@ -53,6 +53,9 @@ func (ix *Indexer) build(st *stream) {
 		ix.switchEpoch(st, sess.epoch, epochHook)
 		if sess.fromPublish {
 			st.epoch.excluded = sess.at
+			if ix.takeSnapshot(st, sess.epoch) {
+				st.epoch.previous = ix.filesOf(pl)
+			}
 		}
 	}
 	if st.epoch.id == "" {
@@ -127,6 +130,28 @@ func (ix *Indexer) build(st *stream) {
 		}
 	}
 	ix.commit(st, m, body, retained, entries)
+}
+
+// takeSnapshot reports whether the stream already existed when the
+// on_publish of epoch came: then the build it triggered, which runs
+// milliseconds later, sees the previous publish's files only.
+func (ix *Indexer) takeSnapshot(st *stream, epoch string) bool {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	ok := st.snapshotFor == epoch
+	st.snapshotFor = ""
+	return ok
+}
+
+// filesOf returns the identities of the files the playlist lists.
+func (ix *Indexer) filesOf(pl *mediaPlaylist) map[fileID]struct{} {
+	ids := make(map[fileID]struct{}, len(pl.segments))
+	for _, s := range pl.segments {
+		if fi, err := ix.root.Stat(s.rel); err == nil {
+			ids[idOf(fi)] = struct{}{}
+		}
+	}
+	return ids
 }
 
 // collect hashes every playlist segment whose file exists inside the HLS

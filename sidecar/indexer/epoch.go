@@ -30,8 +30,9 @@ type epochState struct {
 	bySeq    map[uint64][32]byte // seq -> sha256 of every segment listed in this epoch
 	lastSeq  uint64              // media sequence of the last manifest written
 	haveSeq  bool
-	excluded time.Time // when on_publish started this epoch; older files are the previous publish's
-	listed   []entry   // segments of the last manifest, for retention
+	excluded time.Time           // when on_publish started this epoch; older files are the previous publish's
+	previous map[fileID]struct{} // files the playlist listed when that on_publish came
+	listed   []entry             // segments of the last manifest, for retention
 	used     []string
 }
 
@@ -47,21 +48,23 @@ func (e *epochState) switchTo(id, swarmID, source string) {
 	e.bySeq = make(map[uint64][32]byte)
 	e.haveSeq = false
 	e.excluded = time.Time{}
+	e.previous = nil
 	e.listed = nil
 }
 
-// mtimeSlack is how long after on_publish a file may have been last
-// written and still be the previous publish's. The kernel stamps files with
-// a coarse clock (a tick, up to 10 ms), so the previous publish's last
-// segment, closed just before the on_publish, can carry a time a little
-// after it; while the new publish's first segment is closed a whole
-// fragment (seconds) after its on_publish.
-const mtimeSlack = 100 * time.Millisecond
+// coarseClock is how far behind the real time a file's mtime may be: the
+// kernel stamps files with a clock that advances once a tick (up to 10 ms).
+const coarseClock = 10 * time.Millisecond
 
 // isPrevious reports whether a file belongs to the publish before this
-// epoch's on_publish.
+// epoch's on_publish: a file the playlist listed when the on_publish came,
+// or one last written before it. A segment of the new publish is closed
+// a fragment after its on_publish, so neither rule can catch it.
 func (e *epochState) isPrevious(id fileID) bool {
-	return !e.excluded.IsZero() && time.Unix(0, id.mtime).Before(e.excluded.Add(mtimeSlack))
+	if _, ok := e.previous[id]; ok {
+		return true
+	}
+	return !e.excluded.IsZero() && time.Unix(0, id.mtime).Before(e.excluded.Add(-coarseClock))
 }
 
 // wasUsed reports whether id was an epoch of this stream before.

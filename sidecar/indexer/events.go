@@ -62,7 +62,13 @@ func (ix *Indexer) Rescan(reason string) {
 func (ix *Indexer) Publish(ctx context.Context, ev hooks.Publish) {
 	ix.reg.publish(vhostOr(ev.Vhost), ev.App, ev.Stream, ev.Epoch(), ix.now())
 	ix.log.InfoContext(ctx, "indexer: publish", "app", ev.App, "stream", ev.Stream, "epoch", ev.Epoch())
-	ix.mark(ix.reg.playlistOf(ev.App, ev.Stream), false)
+	rel := ix.reg.playlistOf(ev.App, ev.Stream)
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	if st, ok := ix.streams[rel]; ok {
+		st.snapshotFor = ev.Epoch()
+		ix.markLocked(rel, false)
+	}
 }
 
 // Unpublish implements hooks.Sink. The manifest stays until SRS disposes

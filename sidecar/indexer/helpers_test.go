@@ -43,10 +43,6 @@ func testConfig(dir string) Config {
 			ReconcileInterval: time.Hour, // tests drive events themselves
 		},
 		Log: srslog.Discard(),
-		// SRS closes a publish's first segment a whole fragment after its
-		// on_publish; the tests write at once, so the indexer's clock runs
-		// a second behind the files' timestamps.
-		Now: func() time.Time { return time.Now().Add(-time.Second) },
 	}
 }
 

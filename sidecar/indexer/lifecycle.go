@@ -63,6 +63,10 @@ func (ix *Indexer) fail(st *stream, kind string, err error) {
 // dispose removes the manifest of a playlist that is gone (hls_dispose, or
 // the stream's directory removed).
 func (ix *Indexer) dispose(st *stream) {
+	// Stop serving it before the file goes, so the API never lists a
+	// stream whose manifest is already gone.
+	st.info.Store(nil)
+	st.body.Store(nil)
 	err := ix.root.Remove(st.manifestRel)
 	switch {
 	case err == nil:
@@ -74,8 +78,6 @@ func (ix *Indexer) dispose(st *stream) {
 		return
 	}
 	ix.reg.forgetPlaylist(st.key)
-	st.info.Store(nil)
-	st.body.Store(nil)
 	ix.mu.Lock()
 	st.removed = true
 	ix.setOwnedLocked(st, nil)

@@ -38,6 +38,9 @@ type stream struct {
 	again   bool
 	removed bool
 	owned   []string // segment paths this stream listed last, for segOwner
+	// snapshotFor is the epoch of an on_publish that came while the stream
+	// existed: its first build records the previous publish's files.
+	snapshotFor string
 
 	// build state, owned by the running build
 	loaded    bool
