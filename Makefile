@@ -1,0 +1,58 @@
+# srs-p2p: build, test, demo. `make test` is the one test command (CI runs
+# it through .ci/run); it installs ffmpeg first when it can (scripts/deps.sh).
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+
+GO       ?= go
+BIN      ?= bin/srs-p2p
+VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo 0.0.0-dev)
+FUZZTIME ?= 10s
+LISTEN   ?= 127.0.0.1:8085
+
+export FUZZTIME LISTEN BIN
+
+.PHONY: all build deps test unit integration bench demo lint fuzz clean
+
+all: build
+
+## build: bin/srs-p2p with the version from git
+build:
+	$(GO) build -trimpath -ldflags "-X main.version=$(VERSION)" -o $(BIN) ./sidecar
+
+## deps: check (and as root install) what the tests need
+deps:
+	scripts/deps.sh
+
+## test: every package, with -race, including the end-to-end tests
+test: deps
+	scripts/gotest.sh -race -count=1 ./...
+
+## unit: every package except integration
+unit:
+	scripts/gotest.sh -race -count=1 $$($(GO) list ./... | grep -v '/integration$$')
+
+## integration: only the end-to-end tests of the built binary
+integration: deps
+	scripts/gotest.sh -race -count=1 ./integration/...
+
+## bench: benchmarks
+bench:
+	$(GO) test -run=^$$ -bench=. -benchmem ./p2pmeta/... ./hooks/...
+
+## demo: ffmpeg + srs-p2p on ./demo/hls, no SRS needed; Ctrl-C stops it
+demo:
+	scripts/demo.sh
+
+## lint: gofmt and go vet
+lint:
+	@unformatted=$$(gofmt -l $$(find . -name '*.go' -not -path './.git/*' -not -path '*/node_modules/*')); \
+	if [ -n "$$unformatted" ]; then echo "gofmt -l lists:"; echo "$$unformatted"; exit 1; fi
+	$(GO) vet ./...
+
+## fuzz: every Fuzz target for FUZZTIME each
+fuzz:
+	scripts/fuzz.sh
+
+## clean: remove build and demo output
+clean:
+	rm -rf bin demo
