@@ -35,9 +35,12 @@ unit:
 integration: deps
 	scripts/gotest.sh -race -count=1 ./integration/...
 
-## bench: benchmarks
-bench:
+## bench: Go benchmarks, indexer hashing vs sha256sum, manifest latency/CPU/RSS under load
+BENCHDIR ?= $(shell [ "$$(stat -f -c %T /dev/shm 2>/dev/null)" = tmpfs ] && echo /dev/shm)
+bench: build
 	$(GO) test -run=^$$ -bench=. -benchmem ./p2pmeta/... ./hooks/...
+	$(GO) run ./bench/hashbench -bin $(BIN) $(if $(BENCHDIR),-dir $(BENCHDIR))
+	$(GO) run ./bench/manifestload -bin $(BIN) $(if $(BENCHDIR),-dir $(BENCHDIR))
 
 ## demo: ffmpeg + srs-p2p on ./demo/hls, no SRS needed; Ctrl-C stops it
 demo:
