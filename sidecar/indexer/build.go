@@ -23,7 +23,7 @@ func (ix *Indexer) build(st *stream) {
 	ix.m.builds.Inc()
 	live := ix.live.Load()
 
-	raw, err := readPlaylist(ix.root, st.key, live.MaxPlaylistBytes)
+	raw, plID, err := readPlaylist(ix.root, st.key, live.MaxPlaylistBytes)
 	if errors.Is(err, fs.ErrNotExist) {
 		ix.dispose(st)
 		return
@@ -40,6 +40,9 @@ func (ix *Indexer) build(st *stream) {
 	if pl.skipped > 0 {
 		ix.m.errors("segment_unsafe").Add(pl.skipped)
 	}
+	// Until the build succeeds with every entry listed, the periodic scan
+	// keeps looking at this stream even if its playlist does not change.
+	ix.setSettled(st, plID, false)
 
 	ident, sess := ix.reg.lookup(st.key)
 	if !st.loaded {
@@ -80,6 +83,10 @@ func (ix *Indexer) build(st *stream) {
 	}
 	retained := ix.retained(st, pl, entries, live.Retain)
 	init := ix.initOf(st, pl)
+	// A playlist whose every entry is listed and that keeps no retained
+	// segment needs no rebuild until it changes; otherwise files may come
+	// or go without a playlist change (late files, expiring retention).
+	complete := len(entries) == len(pl.segments) && len(retained) == 0 && (pl.initURI == "" || init != nil)
 
 	m := &p2pmeta.Manifest{
 		Version:        p2pmeta.Version,
@@ -105,6 +112,7 @@ func (ix *Indexer) build(st *stream) {
 		if err == nil && bytes.Equal(same, st.lastBody) {
 			ix.m.unchanged.Inc()
 			ix.commit(st, m, st.lastBody, retained, entries)
+			ix.setSettled(st, plID, complete)
 			return
 		}
 	}
@@ -130,6 +138,15 @@ func (ix *Indexer) build(st *stream) {
 		}
 	}
 	ix.commit(st, m, body, retained, entries)
+	ix.setSettled(st, plID, complete)
+}
+
+// setSettled records which playlist version the stream's manifest
+// reflects, and whether it is complete, for the periodic scan.
+func (ix *Indexer) setSettled(st *stream, id fileID, settled bool) {
+	ix.mu.Lock()
+	st.playlistID, st.settled = id, settled
+	ix.mu.Unlock()
 }
 
 // takeSnapshot reports whether the stream already existed when the

@@ -320,3 +320,30 @@ func TestHookRepublishRestartingAtZeroKeepsHookEpoch(t *testing.T) {
 		t.Fatalf("epoch %q segment %+v", m.Epoch, m.Segments[0])
 	}
 }
+
+// The periodic scan rebuilds only what changed: with a thousand streams a
+// rebuild of all of them would push live builds back.
+func TestScanSkipsSettledStreams(t *testing.T) {
+	f := newFixture(t)
+	f.writeSegment("live/livestream-0.ts", "zero")
+	f.writePlaylist(pl, 0, "livestream-0.ts")
+	f.ix.PlaylistChanged(pl)
+	f.waitFor(mf, "written", func(m *p2pmeta.Manifest) bool { return hasURIs(m, "livestream-0.ts") })
+	idle := func() bool {
+		f.ix.mu.Lock()
+		defer f.ix.mu.Unlock()
+		st := f.ix.streams[pl]
+		return st != nil && st.state == idle && st.settled
+	}
+	f.waitFor(mf, "settled", func(*p2pmeta.Manifest) bool { return idle() })
+	before := f.ix.m.builds.Get()
+	f.ix.scan("periodic")
+	if n := f.ix.m.builds.Get() - before; n != 0 || !idle() {
+		t.Fatalf("scan of a settled stream queued %d builds", n)
+	}
+	// A change the watcher missed is picked up by the scan.
+	f.writeSegment("live/livestream-1.ts", "one")
+	f.writePlaylist(pl, 0, "livestream-0.ts", "livestream-1.ts")
+	f.ix.scan("periodic")
+	f.waitFor(mf, "missed change", func(m *p2pmeta.Manifest) bool { return hasURIs(m, "livestream-0.ts", "livestream-1.ts") })
+}

@@ -41,21 +41,26 @@ type mediaPlaylist struct {
 	skipped        int // entries whose URI cannot be mapped safely
 }
 
-// readPlaylist reads at most limit bytes of the playlist at rel.
-func readPlaylist(root *os.Root, rel string, limit int64) ([]byte, error) {
+// readPlaylist reads at most limit bytes of the playlist at rel and
+// returns the identity of the version it read.
+func readPlaylist(root *os.Root, rel string, limit int64) ([]byte, fileID, error) {
 	f, err := root.Open(rel)
 	if err != nil {
-		return nil, err
+		return nil, fileID{}, err
 	}
 	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, fileID{}, err
+	}
 	b, err := io.ReadAll(io.LimitReader(f, limit+1))
 	if err != nil {
-		return nil, err
+		return nil, fileID{}, err
 	}
 	if int64(len(b)) > limit {
-		return nil, errPlaylistTooLarge
+		return nil, fileID{}, errPlaylistTooLarge
 	}
-	return b, nil
+	return b, idOf(fi), nil
 }
 
 // parsePlaylist parses an HLS media playlist as SRS and ffmpeg write them

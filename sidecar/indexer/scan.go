@@ -12,14 +12,17 @@ import (
 // maxScanEntries bounds one walk of the HLS dir.
 const maxScanEntries = 2_000_000
 
-// scan walks the HLS dir: every playlist is (re)built, every known stream is
-// looked at again (one whose playlist vanished is disposed), and manifests
-// left without a playlist while we were not running are removed. It is the
-// startup state rebuild, the answer to lost events, and the periodic safety
-// net in one.
+// scan walks the HLS dir: every playlist that is new, changed since its
+// manifest was built, or not fully listed yet is (re)built, every known
+// stream whose playlist vanished is disposed, and manifests left without a
+// playlist while we were not running are removed. It is the startup state
+// rebuild, the answer to lost events, and the periodic safety net in one;
+// settled streams cost it a directory entry, not a build, so the periodic
+// scan of a thousand streams does not push live builds back.
 func (ix *Indexer) scan(reason string) {
 	ix.m.rescans(reason).Inc()
-	var playlists, orphans []string
+	var orphans []string
+	playlists := map[string]fileID{}
 	manifests := map[string]bool{}
 	n := 0
 	err := fs.WalkDir(ix.root.FS(), ".", func(p string, d fs.DirEntry, err error) error {
@@ -41,7 +44,9 @@ func (ix *Indexer) scan(reason string) {
 		}
 		switch {
 		case strings.HasSuffix(name, ".m3u8"):
-			playlists = append(playlists, p)
+			if fi, err := d.Info(); err == nil {
+				playlists[p] = idOf(fi)
+			}
 		case strings.HasSuffix(name, p2pmeta.Suffix) && !strings.HasPrefix(name, "."):
 			manifests[p] = true
 		}
@@ -51,7 +56,7 @@ func (ix *Indexer) scan(reason string) {
 		ix.log.Warn("indexer: scan incomplete", "reason", reason, "err", err)
 	}
 	have := map[string]bool{}
-	for _, p := range playlists {
+	for p := range playlists {
 		have[p2pmeta.NameFor(p)] = true
 	}
 	for m := range manifests {
@@ -60,11 +65,15 @@ func (ix *Indexer) scan(reason string) {
 		}
 	}
 	ix.mu.Lock()
-	for _, p := range playlists {
-		ix.markLocked(p, true)
+	for p, id := range playlists {
+		if st, ok := ix.streams[p]; !ok || !st.settled || st.playlistID != id {
+			ix.markLocked(p, true)
+		}
 	}
 	for key := range ix.streams {
-		ix.markLocked(key, false)
+		if _, ok := playlists[key]; !ok {
+			ix.markLocked(key, false) // gone: the build disposes it
+		}
 	}
 	ix.mu.Unlock()
 	for _, m := range orphans {

@@ -34,10 +34,12 @@ type stream struct {
 	ctx         context.Context
 
 	// scheduling, guarded by Indexer.mu
-	state   schedState
-	again   bool
-	removed bool
-	owned   []string // segment paths this stream listed last, for segOwner
+	state      schedState
+	again      bool
+	removed    bool
+	owned      []string // segment paths this stream listed last, for segOwner
+	playlistID fileID   // playlist version the manifest reflects
+	settled    bool     // the manifest lists all of it: no rebuild until it changes
 	// snapshotFor is the epoch of an on_publish that came while the stream
 	// existed: its first build records the previous publish's files.
 	snapshotFor string
