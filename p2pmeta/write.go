@@ -87,6 +87,16 @@ func WriteFilePath(name string, data []byte) error {
 	return WriteFile(root, base, data)
 }
 
+// ReadFilePath is ReadFile for a plain file path: it opens a Root on the file's directory.
+func ReadFilePath(name string) (*Manifest, error) {
+	root, err := os.OpenRoot(filepath.Dir(name))
+	if err != nil {
+		return nil, fmt.Errorf("p2pmeta: read %s: %w", name, err)
+	}
+	defer root.Close()
+	return ReadFile(root, filepath.Base(name))
+}
+
 // ReadFile reads and parses the manifest name (a slash path inside root). It refuses anything but
 // a regular file (a FIFO would block the reader) and reads at most MaxSize+1 bytes.
 func ReadFile(root *os.Root, name string) (*Manifest, error) {

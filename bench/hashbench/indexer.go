@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -62,7 +61,7 @@ func runIndexer(ctx context.Context, bin string, w *workDir, workers int, want m
 				continue
 			}
 			at := time.Now()
-			m, err := readManifest(manifest)
+			m, err := p2pmeta.ReadFilePath(manifest)
 			if errors.Is(err, os.ErrNotExist) {
 				continue // replaced again already; its Create is queued
 			}
@@ -89,25 +88,6 @@ func runIndexer(ctx context.Context, bin string, w *workDir, workers int, want m
 			return 0, ctx.Err()
 		}
 	}
-}
-
-// readManifest reads and strictly parses one manifest, refusing files over
-// the format's size limit before reading them whole.
-func readManifest(name string) (*p2pmeta.Manifest, error) {
-	f, err := os.Open(name)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, p2pmeta.MaxSize+1))
-	if err != nil {
-		return nil, err
-	}
-	m, err := p2pmeta.Parse(b)
-	if err != nil {
-		return nil, fmt.Errorf("manifest %s: %w", filepath.Base(name), err)
-	}
-	return m, nil
 }
 
 // checkManifest requires exactly the playlist's segments, in order, each

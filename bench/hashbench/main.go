@@ -24,12 +24,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"os"
-	"os/signal"
-	"syscall"
 
 	"github.com/webp2p/srs-p2p/bench/internal/benchutil"
-	"github.com/webp2p/srs-p2p/internal/srslog"
 )
 
 // options are the command line.
@@ -76,26 +72,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	return o, nil
 }
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	ctx = srslog.NewContext(ctx)
-	log := srslog.New(os.Stderr, slog.LevelInfo)
-	code := 0
-	o, err := parseFlags(os.Args[1:], os.Stderr)
-	switch {
-	case errors.Is(err, flag.ErrHelp):
-	case err != nil:
-		log.ErrorContext(ctx, "hashbench: "+err.Error())
-		code = 2
-	default:
-		if err := run(ctx, o, os.Stdout, log); err != nil {
-			log.ErrorContext(ctx, "hashbench: "+err.Error())
-			code = 1
-		}
-	}
-	stop()
-	os.Exit(code)
-}
+func main() { benchutil.Main("hashbench", parseFlags, run) }
 
 // run prepares the files, measures, and prints the table to out.
 func run(ctx context.Context, o *options, out io.Writer, log *slog.Logger) error {

@@ -23,16 +23,13 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"os/signal"
 	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/webp2p/srs-p2p/bench/internal/benchutil"
-	"github.com/webp2p/srs-p2p/internal/srslog"
 )
 
 // options are the command line.
@@ -119,26 +116,7 @@ func parseStreams(s string) ([]int, error) {
 	return out, nil
 }
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	ctx = srslog.NewContext(ctx)
-	log := srslog.New(os.Stderr, slog.LevelInfo)
-	code := 0
-	o, err := parseFlags(os.Args[1:], os.Stderr)
-	switch {
-	case errors.Is(err, flag.ErrHelp):
-	case err != nil:
-		log.ErrorContext(ctx, "manifestload: "+err.Error())
-		code = 2
-	default:
-		if err := run(ctx, o, os.Stdout, log); err != nil {
-			log.ErrorContext(ctx, "manifestload: "+err.Error())
-			code = 1
-		}
-	}
-	stop()
-	os.Exit(code)
-}
+func main() { benchutil.Main("manifestload", parseFlags, run) }
 
 // run checks the space, runs every scenario and prints the table. It fails
 // on errors (including a manifest srs-p2p wrote that does not parse), not

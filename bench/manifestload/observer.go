@@ -2,8 +2,6 @@ package main
 
 import (
 	"errors"
-	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -104,7 +102,7 @@ func (o *observer) sweep() {
 
 // check reads stream i's manifest and reports its newest segment.
 func (o *observer) check(i int, at time.Time) {
-	m, err := readManifest(filepath.Join(o.live, manifestName(i)))
+	m, err := p2pmeta.ReadFilePath(filepath.Join(o.live, manifestName(i)))
 	if errors.Is(err, os.ErrNotExist) {
 		return // replaced or not written yet
 	}
@@ -140,23 +138,4 @@ func streamOfManifest(base string, streams int) (int, bool) {
 		return 0, false
 	}
 	return i, true
-}
-
-// readManifest reads and strictly parses one manifest, refusing files over
-// the format's size limit before reading them whole.
-func readManifest(name string) (*p2pmeta.Manifest, error) {
-	f, err := os.Open(name)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, p2pmeta.MaxSize+1))
-	if err != nil {
-		return nil, err
-	}
-	m, err := p2pmeta.Parse(b)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", filepath.Base(name), err)
-	}
-	return m, nil
 }
