@@ -173,3 +173,13 @@ func hasURIs(m *p2pmeta.Manifest, want ...string) bool {
 	}
 	return true
 }
+
+// oneSegmentStream writes live/livestream with one segment like SRS and
+// waits for its manifest.
+func (f *fixture) oneSegmentStream() {
+	f.t.Helper()
+	f.writeSegment("live/livestream-0.ts", "a")
+	f.writePlaylist("live/livestream.m3u8", 0, "livestream-0.ts")
+	f.ix.PlaylistChanged("live/livestream.m3u8")
+	f.waitFor("live/livestream.p2p.json", "written", func(m *p2pmeta.Manifest) bool { return m != nil })
+}

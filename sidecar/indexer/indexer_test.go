@@ -69,10 +69,7 @@ func TestManifestFollowsPlaylist(t *testing.T) {
 
 func TestDisposeRemovesManifest(t *testing.T) {
 	f := newFixture(t)
-	f.writeSegment("live/livestream-0.ts", "a")
-	f.writePlaylist(pl, 0, "livestream-0.ts")
-	f.ix.PlaylistChanged(pl)
-	f.waitFor(mf, "written", func(m *p2pmeta.Manifest) bool { return m != nil })
+	f.oneSegmentStream()
 	for _, p := range []string{"live/livestream-0.ts", pl} {
 		if err := os.Remove(filepath.Join(f.dir, p)); err != nil {
 			t.Fatal(err)
@@ -234,10 +231,7 @@ func TestFMP4InitInStreamSubdir(t *testing.T) {
 
 func TestOrphanManifestRemovedAtStartup(t *testing.T) {
 	f := newFixture(t)
-	f.writeSegment("live/livestream-0.ts", "a")
-	f.writePlaylist(pl, 0, "livestream-0.ts")
-	f.ix.PlaylistChanged(pl)
-	f.waitFor(mf, "written", func(m *p2pmeta.Manifest) bool { return m != nil })
+	f.oneSegmentStream()
 	if err := f.ix.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -259,10 +253,7 @@ func TestOrphanManifestRemovedAtStartup(t *testing.T) {
 
 func TestUpdateRewritesP2PURLs(t *testing.T) {
 	f := newFixture(t)
-	f.writeSegment("live/livestream-0.ts", "a")
-	f.writePlaylist(pl, 0, "livestream-0.ts")
-	f.ix.PlaylistChanged(pl)
-	f.waitFor(mf, "written", func(m *p2pmeta.Manifest) bool { return m != nil })
+	f.oneSegmentStream()
 	live := testConfig(f.dir).Live
 	live.P2P.Trackers = []string{"wss://tracker.example.net/t"}
 	if err := f.ix.Update(live); err != nil {
