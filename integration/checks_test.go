@@ -176,9 +176,13 @@ func waitQuiescent(t *testing.T, mon *monitor, hlsDir string) *manifest {
 		if pv := mon.latestPlaylist(); pv == nil || !bytes.Equal(pv.raw, raw) {
 			return false, "the monitor has not seen the final playlist yet"
 		}
-		m, err = parseManifest(readFileOrNil(hlsDir, manifestRel))
+		rawManifest := readFileOrNil(hlsDir, manifestRel)
+		m, err = parseManifest(rawManifest)
 		if err != nil {
 			return false, "manifest: " + err.Error()
+		}
+		if mv := mon.latestManifest(); mv == nil || !bytes.Equal(mv.raw, rawManifest) {
+			return false, "the monitor has not seen the final manifest yet"
 		}
 		if ok, why := m.covers(pl); !ok {
 			return false, why
