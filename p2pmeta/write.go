@@ -10,6 +10,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"strings"
 )
 
 // tempAttempts bounds the retries when a random temp name is taken (practically never).
@@ -51,6 +52,25 @@ func WriteFile(root *os.Root, name string, data []byte) error {
 		return fmt.Errorf("p2pmeta: write %s: %w", name, err)
 	}
 	return nil
+}
+
+// IsTempName reports whether a file name (no directory) is one of WriteFile's temp files,
+// ".<name>.p2p.json.<16 hex>.tmp". A process killed between create and rename leaves one behind;
+// the indexer removes old ones.
+func IsTempName(name string) bool {
+	rest, ok := strings.CutPrefix(name, ".")
+	if !ok {
+		return false
+	}
+	rest, ok = strings.CutSuffix(rest, ".tmp")
+	if !ok || len(rest) < len(Suffix)+17 {
+		return false
+	}
+	random := rest[len(rest)-16:]
+	if _, err := hex.DecodeString(random); err != nil || rest[len(rest)-17] != '.' {
+		return false
+	}
+	return strings.HasSuffix(rest[:len(rest)-17], Suffix)
 }
 
 // createTemp creates a new temp file next to base in dir. The leading dot keeps it out of

@@ -228,3 +228,30 @@ func TestReadFile(t *testing.T) {
 		}
 	}
 }
+
+func TestIsTempName(t *testing.T) {
+	for name, want := range map[string]bool{
+		".livestream.p2p.json.0123456789abcdef.tmp": true,
+		".x.p2p.json.0123456789abcdef.tmp":          true,
+		"livestream.p2p.json.0123456789abcdef.tmp":  false,
+		".livestream.p2p.json.0123456789abcdeg.tmp": false,
+		".livestream.m3u8.0123456789abcdef.tmp":     false,
+		".livestream.p2p.json.tmp":                  false,
+		".p2p.json.0123456789abcdef":                false,
+	} {
+		if IsTempName(name) != want {
+			t.Errorf("IsTempName(%q) != %v", name, want)
+		}
+	}
+	// What WriteFile really creates is recognised.
+	dir := t.TempDir()
+	root := openRoot(t, dir)
+	f, tmp, err := createTemp(root, "", "livestream.p2p.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	if !IsTempName(tmp) {
+		t.Fatalf("IsTempName(%q) = false for WriteFile's own temp file", tmp)
+	}
+}

@@ -338,3 +338,26 @@ func TestScanSkipsSettledStreams(t *testing.T) {
 	f.ix.scan("periodic")
 	f.waitFor(mf, "missed change", func(m *p2pmeta.Manifest) bool { return hasURIs(m, "livestream-0.ts", "livestream-1.ts") })
 }
+
+func TestScanRemovesStaleTempFiles(t *testing.T) {
+	f := newFixture(t)
+	f.oneSegmentStream()
+	stale := filepath.Join(f.dir, "live/.livestream.p2p.json.0123456789abcdef.tmp")
+	fresh := filepath.Join(f.dir, "live/.livestream.p2p.json.fedcba9876543210.tmp")
+	for _, p := range []string{stale, fresh} {
+		if err := os.WriteFile(p, []byte("{"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	old := time.Now().Add(-time.Hour)
+	if err := os.Chtimes(stale, old, old); err != nil {
+		t.Fatal(err)
+	}
+	f.ix.scan("periodic")
+	if _, err := os.Stat(stale); !os.IsNotExist(err) {
+		t.Fatalf("stale temp file kept: %v", err)
+	}
+	if _, err := os.Stat(fresh); err != nil {
+		t.Fatalf("a temp file that may still be written was removed: %v", err)
+	}
+}

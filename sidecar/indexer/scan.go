@@ -49,6 +49,8 @@ func (ix *Indexer) scan(reason string) {
 			}
 		case strings.HasSuffix(name, p2pmeta.Suffix) && !strings.HasPrefix(name, "."):
 			manifests[p] = true
+		case p2pmeta.IsTempName(name):
+			ix.removeStaleTemp(p, d)
 		}
 		return nil
 	})
@@ -78,6 +80,21 @@ func (ix *Indexer) scan(reason string) {
 	ix.mu.Unlock()
 	for _, m := range orphans {
 		ix.removeOrphan(m)
+	}
+}
+
+// staleTemp is how old a manifest temp file must be before the scan
+// removes it: a write takes milliseconds, so one this old was left by a
+// process killed between create and rename.
+const staleTemp = time.Minute
+
+func (ix *Indexer) removeStaleTemp(rel string, d fs.DirEntry) {
+	fi, err := d.Info()
+	if err != nil || ix.now().Sub(fi.ModTime()) < staleTemp {
+		return
+	}
+	if err := ix.root.Remove(rel); err == nil {
+		ix.log.Info("indexer: removed a manifest temp file left by a killed process", "file", rel)
 	}
 }
 
