@@ -11,7 +11,7 @@ LISTEN   ?= 127.0.0.1:8085
 
 export FUZZTIME LISTEN BIN
 
-.PHONY: all build deps test unit integration bench demo lint fuzz clean
+.PHONY: all build deps test unit integration bench bench-stun demo lint fuzz clean
 
 all: build
 
@@ -38,9 +38,13 @@ integration: deps
 ## bench: Go benchmarks, indexer hashing vs sha256sum, manifest latency/CPU/RSS under load
 BENCHDIR ?= $(shell [ "$$(stat -f -c %T /dev/shm 2>/dev/null)" = tmpfs ] && echo /dev/shm)
 bench: build
-	$(GO) test -run=^$$ -bench=. -benchmem ./p2pmeta/... ./hooks/...
+	$(GO) test -run=^$$ -bench=. -benchmem ./p2pmeta/... ./hooks/... ./sidecar/stunserver/...
 	$(GO) run ./bench/hashbench -bin $(BIN) $(if $(BENCHDIR),-dir $(BENCHDIR))
 	$(GO) run ./bench/manifestload -bin $(BIN) $(if $(BENCHDIR),-dir $(BENCHDIR))
+
+## bench-stun: STUN requests/s, latency and server CPU per request, srs-p2p vs coturn, same run
+bench-stun: deps build
+	$(GO) run ./bench/stunload -srs-p2p $(BIN)
 
 ## demo: ffmpeg + srs-p2p on ./demo/hls, no SRS needed; Ctrl-C stops it
 demo:

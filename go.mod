@@ -10,7 +10,6 @@ require (
 	github.com/ossrs/go-oryx-lib v0.0.10
 	github.com/pion/stun/v3 v3.1.7
 	golang.org/x/net v0.62.0
-	golang.org/x/sync v0.25.0
 	golang.org/x/sys v0.50.0
 )
 

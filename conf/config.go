@@ -82,12 +82,26 @@ type P2PConfig struct {
 	Pingback string `json:"pingback"`
 }
 
-// STUNConfig is the "stun" section: the STUN service's own listeners.
+// STUNConfig is the "stun" section: the STUN service (RFC 8489 Binding).
 type STUNConfig struct {
+	// Enabled runs the STUN service; off when another STUN server (coturn)
+	// already owns the ports. Default true.
+	Enabled bool `json:"enabled" restart:"true"`
 	// Listen is the UDP/TCP listen address of the STUN service. Default ":3478".
 	Listen string `json:"listen" restart:"true"`
 	// AltListen is the second STUN port for the NAT mapping check. Default ":3479".
 	AltListen string `json:"alt_listen" restart:"true"`
+	// Sockets is how many UDP sockets share each port (SO_REUSEPORT), 0..64;
+	// 0 = one per CPU. Default 0.
+	Sockets int `json:"sockets" restart:"true"`
+	// Rate is the replies per second one source (IPv4 address or IPv6 /64)
+	// may get, 1..1000000. Default 50.
+	Rate int `json:"rate" restart:"true"`
+	// Burst is how many replies a source may get at once, 1..1000000. Default 100.
+	Burst int `json:"burst" restart:"true"`
+	// Software is the SOFTWARE attribute of replies, at most 127 printable
+	// ASCII characters; "" leaves it out (every byte helps a reflector). Default "".
+	Software string `json:"software" restart:"true"`
 }
 
 // Default returns the built-in configuration. Every call returns fresh
@@ -111,7 +125,7 @@ func Default() Config {
 			MaxBodyBytes: 64 << 10,
 		},
 		P2P:  P2PConfig{Trackers: []string{}, STUN: []string{}},
-		STUN: STUNConfig{Listen: ":3478", AltListen: ":3479"},
+		STUN: STUNConfig{Enabled: true, Listen: ":3478", AltListen: ":3479", Rate: 50, Burst: 100},
 	}
 }
 

@@ -59,7 +59,7 @@ func TestKeysSchema(t *testing.T) {
 		"hls.max_streams", "hls.max_playlist_bytes", "hls.max_segment_bytes", "hls.retain",
 		"hooks.enabled", "hooks.allow", "hooks.secret", "hooks.publish_secret", "hooks.max_body_bytes",
 		"p2p.trackers", "p2p.stun", "p2p.pingback",
-		"stun.listen", "stun.alt_listen",
+		"stun.enabled", "stun.listen", "stun.alt_listen", "stun.sockets", "stun.rate", "stun.burst", "stun.software",
 	}
 	if got := Keys(); !slices.Equal(got, want) {
 		t.Fatalf("Keys() =\n %q\nwant\n %q", got, want)
@@ -79,7 +79,8 @@ func TestKeysSchema(t *testing.T) {
 		}
 	}
 	restart := []string{"listen", "origin_id", "hls.dir", "hls.watch", "hls.hash_workers", "hls.build_workers",
-		"hls.max_streams", "hooks.enabled", "stun.listen", "stun.alt_listen"}
+		"hls.max_streams", "hooks.enabled",
+		"stun.enabled", "stun.listen", "stun.alt_listen", "stun.sockets", "stun.rate", "stun.burst", "stun.software"}
 	var gotRestart, gotSecret []string
 	for _, key := range Keys() {
 		if NeedsRestart(key) {

@@ -12,7 +12,8 @@ func TestSummaryDefaults(t *testing.T) {
 		"hls.max_playlist_bytes=1048576 hls.max_segment_bytes=268435456 hls.retain=16 hooks.enabled=true " +
 		"hooks.allow=[127.0.0.0/8,::1/128,10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,fc00::/7] " +
 		"hooks.secret=(len 0) hooks.publish_secret=(len 0) hooks.max_body_bytes=65536 " +
-		"p2p.trackers=[] p2p.stun=[] p2p.pingback= stun.listen=:3478 stun.alt_listen=:3479"
+		"p2p.trackers=[] p2p.stun=[] p2p.pingback= stun.enabled=true stun.listen=:3478 stun.alt_listen=:3479 " +
+		"stun.sockets=0 stun.rate=50 stun.burst=100 stun.software="
 	if got := c.Summary(); got != want {
 		t.Fatalf("Summary() =\n%s\nwant\n%s", got, want)
 	}

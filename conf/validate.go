@@ -153,6 +153,23 @@ func validateSTUN(c *Config) error {
 	if c.STUN.AltListen == c.STUN.Listen && portOf(c.STUN.Listen) != 0 {
 		return invalid("stun.alt_listen", "must differ from 'stun.listen' (both %s)", quote(c.STUN.Listen))
 	}
+	if err := between("stun.sockets", c.STUN.Sockets, 0, 64); err != nil {
+		return err
+	}
+	if err := between("stun.rate", c.STUN.Rate, 1, 1_000_000); err != nil {
+		return err
+	}
+	if err := between("stun.burst", c.STUN.Burst, 1, 1_000_000); err != nil {
+		return err
+	}
+	if len(c.STUN.Software) > 127 {
+		return invalid("stun.software", "must be at most 127 characters (len %d)", len(c.STUN.Software))
+	}
+	for _, r := range c.STUN.Software {
+		if r < ' ' || r > '~' {
+			return invalid("stun.software", "must be printable ASCII")
+		}
+	}
 	return nil
 }
 

@@ -15,6 +15,12 @@ func TestValidateRules(t *testing.T) {
 		msg    string // "" = valid
 	}{
 		{"listen ephemeral", func(c *Config) { c.Listen = "127.0.0.1:0" }, ""},
+		{"stun sockets", func(c *Config) { c.STUN.Sockets = 65 }, "'stun.sockets' must be between 0 and 64"},
+		{"stun rate zero", func(c *Config) { c.STUN.Rate = 0 }, "'stun.rate' must be between 1 and 1000000"},
+		{"stun burst", func(c *Config) { c.STUN.Burst = 0 }, "'stun.burst' must be between 1 and 1000000"},
+		{"stun software ok", func(c *Config) { c.STUN.Software = "srs-p2p/1.0" }, ""},
+		{"stun software long", func(c *Config) { c.STUN.Software = strings.Repeat("a", 128) }, "'stun.software' must be at most 127"},
+		{"stun software control", func(c *Config) { c.STUN.Software = "a\tb" }, "'stun.software' must be printable ASCII"},
 		{"listen ipv6", func(c *Config) { c.Listen = "[::1]:8085" }, ""},
 		{"listen no port", func(c *Config) { c.Listen = "8085" }, "'listen' must be host:port"},
 		{"listen named port", func(c *Config) { c.Listen = ":http" }, "'listen' must have a numeric port 0..65535"},

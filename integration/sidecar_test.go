@@ -69,7 +69,8 @@ func itestEnv(hlsDir string) map[string]string {
 
 // processEnv is this process's environment without any SRS_P2P_ variable
 // (an unknown one is a config error, a stray one would change the test),
-// plus env and the loopback listen addresses every test must use.
+// plus env and, unless env sets them, the loopback listen addresses on
+// ephemeral ports every test must use.
 func processEnv(env map[string]string) []string {
 	var out []string
 	for _, kv := range os.Environ() {
@@ -80,11 +81,12 @@ func processEnv(env map[string]string) []string {
 	for k, v := range env {
 		out = append(out, k+"="+v)
 	}
-	return append(out,
-		"SRS_P2P_LISTEN=127.0.0.1:0",
-		"SRS_P2P_STUN_LISTEN=127.0.0.1:0",
-		"SRS_P2P_STUN_ALT_LISTEN=127.0.0.1:0",
-	)
+	for _, k := range []string{"SRS_P2P_LISTEN", "SRS_P2P_STUN_LISTEN", "SRS_P2P_STUN_ALT_LISTEN"} {
+		if _, ok := env[k]; !ok {
+			out = append(out, k+"=127.0.0.1:0")
+		}
+	}
+	return out
 }
 
 // sidecar is one running srs-p2p process owned by a test.

@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # deps.sh checks what the tests need and installs what it can.
 #
-# The integration tests run ffmpeg (with libx264 and aac) as the publisher.
-# When it is missing: as root on Debian/Ubuntu, install it with apt-get
-# (refreshing the package index only if the first attempt fails);
+# - ffmpeg (with libx264 and aac): the publisher of the integration tests.
+# - coturn: turnutils_stunclient is a STUN client nobody here wrote, used
+#   against srs-p2p's STUN service; turnserver is the baseline of
+#   make bench-stun.
+# When something is missing: as root on Debian/Ubuntu, install it with
+# apt-get (refreshing the package index only if the first attempt fails);
 # otherwise fail with the command to run.
 set -euo pipefail
 
@@ -21,23 +24,37 @@ have_ffmpeg() {
 	grep -q ' libx264 ' <<<"$encoders" && grep -q ' aac ' <<<"$encoders"
 }
 
-if have_ffmpeg; then
-	echo "deps: ffmpeg ok ($(command -v ffmpeg))"
+have_coturn() {
+	command -v turnutils_stunclient >/dev/null 2>&1 && command -v turnserver >/dev/null 2>&1
+}
+
+missing=()
+have_ffmpeg || missing+=(ffmpeg)
+have_coturn || missing+=(coturn)
+
+if [ ${#missing[@]} = 0 ]; then
+	echo "deps: ffmpeg ok ($(command -v ffmpeg)), coturn ok ($(command -v turnutils_stunclient))"
 	exit 0
 fi
 
 if [ "$(id -u)" != 0 ]; then
-	die "ffmpeg with libx264 and aac is required by the integration tests and is missing; install it with: sudo apt-get install -y ffmpeg"
+	die "missing: ${missing[*]} (the integration tests need ffmpeg with libx264 and aac, and coturn's turnutils_stunclient); install with: sudo apt-get install -y ${missing[*]}"
 fi
 command -v apt-get >/dev/null 2>&1 ||
-	die "ffmpeg is missing and apt-get is not available; install ffmpeg with libx264 and aac, then rerun"
+	die "missing: ${missing[*]} and apt-get is not available; install them, then rerun"
 
 export DEBIAN_FRONTEND=noninteractive
-echo "deps: ffmpeg missing; running apt-get install -y ffmpeg"
-if ! apt-get install -y ffmpeg; then
+echo "deps: missing ${missing[*]}; running apt-get install -y ${missing[*]}"
+if ! apt-get install -y "${missing[@]}"; then
 	echo "deps: install failed; running apt-get update and retrying"
 	apt-get update
-	apt-get install -y ffmpeg
+	apt-get install -y "${missing[@]}"
+fi
+# Debian's coturn package may start a TURN server on 3478, srs-p2p's STUN
+# port: the tests need only its binaries.
+if command -v systemctl >/dev/null 2>&1; then
+	systemctl disable --now coturn >/dev/null 2>&1 || true
 fi
 have_ffmpeg || die "ffmpeg was installed but lacks libx264 or aac"
-echo "deps: ffmpeg installed ($(command -v ffmpeg))"
+have_coturn || die "coturn was installed but turnutils_stunclient or turnserver is missing"
+echo "deps: installed ${missing[*]}"

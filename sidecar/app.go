@@ -22,6 +22,7 @@ import (
 	"github.com/webp2p/srs-p2p/sidecar/api"
 	"github.com/webp2p/srs-p2p/sidecar/hlswatch"
 	"github.com/webp2p/srs-p2p/sidecar/indexer"
+	"github.com/webp2p/srs-p2p/sidecar/stunserver"
 )
 
 // shutdownGrace bounds how long in-flight HTTP requests may finish.
@@ -36,6 +37,7 @@ type app struct {
 	ix       *indexer.Indexer
 	watcher  *hlswatch.Watcher
 	hooks    *hooks.Handler
+	stun     *stunserver.Server
 	srv      *http.Server
 	served   chan error
 	sets     []*metrics.Set
@@ -126,6 +128,14 @@ func start(ctx context.Context, confPath string, cfg *conf.Config, log *slog.Log
 		a.sets = append(a.sets, a.hooks.Metrics())
 		mounts = append(mounts, a.hooks)
 	}
+	if cfg.STUN.Enabled {
+		a.stun, err = stunserver.New(stunConfig(cfg, log))
+		if err != nil {
+			_ = a.close(ctx)
+			return nil, fmt.Errorf("stun: %w", err)
+		}
+		a.sets = append(a.sets, a.stun.Metrics())
+	}
 	for _, s := range a.sets {
 		metrics.RegisterSet(s)
 	}
@@ -161,6 +171,9 @@ func (a *app) close(ctx context.Context) error {
 		errs = append(errs, a.srv.Shutdown(sctx))
 		cancel()
 	}
+	if a.stun != nil {
+		errs = append(errs, a.stun.Close())
+	}
 	if a.watcher != nil {
 		errs = append(errs, a.watcher.Close())
 	}
@@ -181,6 +194,18 @@ func liveOf(cfg *conf.Config) indexer.Live {
 		MaxPlaylistBytes:  int64(cfg.HLS.MaxPlaylistBytes),
 		MaxSegmentBytes:   cfg.HLS.MaxSegmentBytes,
 		ReconcileInterval: time.Duration(cfg.HLS.ReconcileInterval),
+	}
+}
+
+func stunConfig(cfg *conf.Config, log *slog.Logger) stunserver.Config {
+	return stunserver.Config{
+		Listen:    cfg.STUN.Listen,
+		AltListen: cfg.STUN.AltListen,
+		Sockets:   cfg.STUN.Sockets,
+		Rate:      float64(cfg.STUN.Rate),
+		Burst:     cfg.STUN.Burst,
+		Software:  cfg.STUN.Software,
+		Logger:    log,
 	}
 }
 
