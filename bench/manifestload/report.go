@@ -36,15 +36,16 @@ func printReport(out io.Writer, o *options, env environment, results []*scenario
 	fmt.Fprintf(out, "manifestload: %d-byte segments every %v per stream, window %d, %v per scenario (first %v warm-up), files on %s, %d CPUs, CLK_TCK %d (%s)\n",
 		o.segBytes, o.segDur, o.window, o.duration, 2*o.segDur, env.fsType, runtime.NumCPU(), env.hz, hzHow)
 	fmt.Fprintf(out, "latency: playlist rename -> inotify event of the manifest listing the segment; missing: not listed within %v; MB = 10^6 bytes\n", missingAfter)
+	fmt.Fprintf(out, "srs-p2p p50/p99: its own srs_p2p_manifest_lag_seconds (playlist mtime -> manifest renamed), histogram bucket bounds\n")
 	fmt.Fprintf(out, "srs-p2p and this load generator (segment writers + manifest observer) share the machine with whatever else runs; cpu columns cover the measured window.\n")
 	fmt.Fprintf(out, "cpu stall: share of the window in which some task waited for a CPU (/proc/pressure/cpu); gen late: how late segments were started. High values mean a saturated machine.\n\n")
 
 	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "streams\tsamples\tp50 ms\tp99 ms\tmax ms\tmissing\tsrs-p2p cpu s\tcpu s/stream-h\tVmRSS MB\tVmHWM MB\tgenerator cpu s\tcpu stall %\tgen late p99 ms\ttarget")
+	fmt.Fprintln(tw, "streams\tsamples\tp50 ms\tp99 ms\tmax ms\tmissing\tsrs-p2p p50/p99 ms\tsrs-p2p cpu s\tcpu s/stream-h\tVmRSS MB\tVmHWM MB\tgenerator cpu s\tcpu stall %\tgen late p99 ms\ttarget")
 	for _, r := range results {
-		fmt.Fprintf(tw, "%d\t%d\t%.2f\t%.2f\t%.2f\t%d\t%.2f\t%.2f\t%.1f\t%.1f\t%.2f\t%s\t%.2f\t%s\n",
+		fmt.Fprintf(tw, "%d\t%d\t%.2f\t%.2f\t%.2f\t%d\t%s\t%.2f\t%.2f\t%.1f\t%.1f\t%.2f\t%s\t%.2f\t%s\n",
 			r.streams, r.latency.N, benchutil.Millis(r.latency.P50), benchutil.Millis(r.latency.P99), benchutil.Millis(r.latency.Max),
-			len(r.missing), r.sidecarCPU.Seconds(), r.cpuPerStreamHour(), float64(r.mem.RSS)/1e6, float64(r.mem.HWM)/1e6,
+			len(r.missing), lagText(r.lag), r.sidecarCPU.Seconds(), r.cpuPerStreamHour(), float64(r.mem.RSS)/1e6, float64(r.mem.HWM)/1e6,
 			r.selfCPU.Seconds(), stallText(r.stallPct), benchutil.Millis(r.lateness.P99), verdict(r))
 	}
 	tw.Flush()
@@ -53,6 +54,17 @@ func printReport(out io.Writer, o *options, env environment, results []*scenario
 	for _, r := range results {
 		printDetails(out, r)
 	}
+}
+
+// lagText shows srs-p2p's own latency histogram as "<=p50/<=p99": bucket
+// upper bounds, the resolution a histogram has.
+func lagText(b []benchutil.Bucket) string {
+	p50, ok50 := benchutil.Quantile(b, 0.50)
+	p99, ok99 := benchutil.Quantile(b, 0.99)
+	if !ok50 || !ok99 {
+		return "-"
+	}
+	return fmt.Sprintf("<=%.2f/<=%.2f", benchutil.Millis(p50), benchutil.Millis(p99))
 }
 
 // verdict compares a row with the targets that apply to its stream count.

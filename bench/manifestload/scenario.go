@@ -32,7 +32,8 @@ type scenarioResult struct {
 	stallPct   float64       // share of window some task waited for a CPU; -1 unknown
 	loadAvg    string        // the load averages at the end
 	mem        benchutil.Memory
-	lateness   benchutil.Summary // how late the writers started segments
+	lag        []benchutil.Bucket // srs-p2p's srs_p2p_manifest_lag_seconds
+	lateness   benchutil.Summary  // how late the writers started segments
 	written    int
 	manifests  int
 	overflows  int
@@ -146,6 +147,13 @@ func runScenario(ctx context.Context, o *options, n int, parent string, payload 
 	if err != nil {
 		return nil, fmt.Errorf("srs-p2p memory: %w", err)
 	}
+	// srs-p2p's own view: playlist mtime -> manifest renamed, as its
+	// histogram saw it (whole run, warm-up included), free of this
+	// program's lateness when the machine is saturated.
+	lag, err := benchutil.ScrapeHistogram(sc.Addr(), "srs_p2p_manifest_lag_seconds")
+	if err != nil {
+		return nil, fmt.Errorf("srs-p2p metrics: %w", err)
+	}
 	obs.stop()
 	if err := sc.Stop(); err != nil {
 		return nil, err
@@ -156,6 +164,7 @@ func runScenario(ctx context.Context, o *options, n int, parent string, payload 
 	r := &scenarioResult{
 		streams:    n,
 		latency:    benchutil.Summarize(samples),
+		lag:        lag,
 		missing:    missing,
 		window:     to.at.Sub(from.at),
 		sidecarCPU: benchutil.TicksToDuration(to.sidecar.Total()-from.sidecar.Total(), hz),

@@ -130,9 +130,10 @@ func (ix *Indexer) build(st *stream) {
 	done := ix.now()
 	ix.m.writes("ok").Inc()
 	ix.m.writeSeconds.Update(done.Sub(start).Seconds())
-	if len(entries) > 0 {
-		// How long viewers waited: from SRS's rename of the newest
-		// segment's playlist to our rename of the manifest listing it.
+	if n := len(entries); n > 0 && (len(st.epoch.listed) == 0 || entries[n-1].seg.Seq > st.epoch.listed[len(st.epoch.listed)-1].seg.Seq) {
+		// How long viewers waited for a new segment: from SRS's write of
+		// the playlist listing it to our rename of the manifest listing
+		// it. Rebuilds without a new segment (retention) are not waits.
 		if fi, err := ix.root.Stat(st.key); err == nil {
 			ix.m.lagSeconds.Update(max(done.Sub(fi.ModTime()).Seconds(), 0))
 		}

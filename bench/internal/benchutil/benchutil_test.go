@@ -235,3 +235,27 @@ func TestParseLoadAvg(t *testing.T) {
 		t.Errorf("LoadAvg() = %q", got)
 	}
 }
+
+func TestParseHistogramAndQuantile(t *testing.T) {
+	text := `# TYPE srs_p2p_manifest_lag_seconds histogram
+srs_p2p_manifest_lag_seconds_bucket{le="0.001"} 50
+srs_p2p_manifest_lag_seconds_bucket{le="0.005"} 98
+srs_p2p_manifest_lag_seconds_bucket{le="0.1"} 100
+srs_p2p_manifest_lag_seconds_bucket{le="+Inf"} 100
+srs_p2p_manifest_lag_seconds_sum 0.5
+srs_p2p_manifest_lag_seconds_count 100
+other_bucket{le="1"} 3
+`
+	b, err := ParseHistogram(strings.NewReader(text), "srs_p2p_manifest_lag_seconds")
+	if err != nil || len(b) != 4 {
+		t.Fatalf("buckets %v, %v", b, err)
+	}
+	for q, want := range map[float64]time.Duration{0.5: time.Millisecond, 0.98: 5 * time.Millisecond, 0.99: 100 * time.Millisecond} {
+		if got, ok := Quantile(b, q); !ok || got != want {
+			t.Errorf("Quantile(%v) = %v %v, want %v", q, got, ok, want)
+		}
+	}
+	if _, ok := Quantile(nil, 0.5); ok {
+		t.Error("quantile of nothing")
+	}
+}
