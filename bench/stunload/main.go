@@ -28,14 +28,11 @@ import (
 	"log/slog"
 	"os"
 	"os/exec"
-	"os/signal"
 	"slices"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/webp2p/srs-p2p/bench/internal/benchutil"
-	"github.com/webp2p/srs-p2p/internal/srslog"
 )
 
 // options are the command line.
@@ -116,25 +113,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	return o, nil
 }
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	log := srslog.New(os.Stderr, slog.LevelInfo)
-	code := 0
-	o, err := parseFlags(os.Args[1:], os.Stderr)
-	switch {
-	case errors.Is(err, flag.ErrHelp):
-	case err != nil:
-		log.Error("stunload: " + err.Error())
-		code = 2
-	default:
-		if err := run(srslog.NewContext(ctx), o, os.Stdout, log); err != nil {
-			log.Error("stunload: " + err.Error())
-			code = 1
-		}
-	}
-	stop()
-	os.Exit(code)
-}
+func main() { benchutil.Main("stunload", parseFlags, run) }
 
 // run measures both servers -rounds times and prints the table. It fails
 // on errors and on wrong replies.
