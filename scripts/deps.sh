@@ -5,6 +5,8 @@
 # - coturn: turnutils_stunclient is a STUN client nobody here wrote, used
 #   against srs-p2p's STUN service; turnserver is the baseline of
 #   make bench-stun.
+# - nginx: runs conf/nginx-cdn.conf, the CDN edge of docker-compose.yml, in
+#   the integration tests.
 # When something is missing: as root on Debian/Ubuntu, install it with
 # apt-get (refreshing the package index only if the first attempt fails);
 # otherwise fail with the command to run.
@@ -24,6 +26,10 @@ have_ffmpeg() {
 	grep -q ' libx264 ' <<<"$encoders" && grep -q ' aac ' <<<"$encoders"
 }
 
+have_nginx() {
+	command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ]
+}
+
 have_coturn() {
 	command -v turnutils_stunclient >/dev/null 2>&1 && command -v turnserver >/dev/null 2>&1
 }
@@ -31,14 +37,15 @@ have_coturn() {
 missing=()
 have_ffmpeg || missing+=(ffmpeg)
 have_coturn || missing+=(coturn)
+have_nginx || missing+=(nginx)
 
 if [ ${#missing[@]} = 0 ]; then
-	echo "deps: ffmpeg ok ($(command -v ffmpeg)), coturn ok ($(command -v turnutils_stunclient))"
+	echo "deps: ffmpeg ok ($(command -v ffmpeg)), coturn ok ($(command -v turnutils_stunclient)), nginx ok"
 	exit 0
 fi
 
 if [ "$(id -u)" != 0 ]; then
-	die "missing: ${missing[*]} (the integration tests need ffmpeg with libx264 and aac, and coturn's turnutils_stunclient); install with: sudo apt-get install -y ${missing[*]}"
+	die "missing: ${missing[*]} (the integration tests need ffmpeg with libx264 and aac, coturn's turnutils_stunclient and nginx); install with: sudo apt-get install -y ${missing[*]}"
 fi
 command -v apt-get >/dev/null 2>&1 ||
 	die "missing: ${missing[*]} and apt-get is not available; install them, then rerun"
@@ -54,7 +61,16 @@ fi
 # port: the tests need only its binaries.
 if command -v systemctl >/dev/null 2>&1; then
 	systemctl disable --now coturn >/dev/null 2>&1 || true
+	# The tests run their own nginx on loopback ports; the packaged service
+	# is not needed.
+	systemctl disable --now nginx >/dev/null 2>&1 || true
+fi
+# Without systemd, Debian's nginx package starts a daemon on port 80 through
+# its init script: stop it, the tests start nginx themselves.
+if [ -s /run/nginx.pid ] && command -v nginx >/dev/null 2>&1; then
+	nginx -s quit >/dev/null 2>&1 || true
 fi
 have_ffmpeg || die "ffmpeg was installed but lacks libx264 or aac"
 have_coturn || die "coturn was installed but turnutils_stunclient or turnserver is missing"
+have_nginx || die "nginx was installed but is not in PATH or /usr/sbin"
 echo "deps: installed ${missing[*]}"
