@@ -5,6 +5,7 @@ go 1.26.0
 require (
 	github.com/VictoriaMetrics/metrics v1.44.0
 	github.com/bluenviron/gohlslib/v2 v2.2.3
+	github.com/coder/websocket v1.8.14
 	github.com/compose-spec/compose-go/v2 v2.9.1
 	github.com/fsnotify/fsnotify v1.10.1
 	github.com/go-chi/chi/v5 v5.5.0
