@@ -11,7 +11,7 @@ LISTEN   ?= 127.0.0.1:8085
 
 export FUZZTIME LISTEN BIN
 
-.PHONY: all build deps test unit integration bench bench-stun demo lint fuzz clean
+.PHONY: all build deps test unit integration bench bench-stun bench-tracker demo lint fuzz clean
 
 all: build
 
@@ -45,6 +45,11 @@ bench: build
 ## bench-stun: STUN requests/s, latency and server CPU per request, srs-p2p vs coturn, same run
 bench-stun: deps build
 	$(GO) run ./bench/stunload -srs-p2p $(BIN)
+
+## bench-tracker: tracker relayed frames/s, offer->answer round trip, RSS per idle peer
+bench-tracker:
+	$(GO) run ./bench/trackerload -conns 500 -every 20ms
+	$(GO) run ./bench/trackerload -idle 5000
 
 ## demo: ffmpeg + srs-p2p on ./demo/hls, no SRS needed; Ctrl-C stops it
 demo:

@@ -21,11 +21,12 @@ type Config struct {
 	// OriginID names this origin inside swarm ids; "" means the host name. Default "".
 	OriginID string `json:"origin_id" restart:"true"`
 
-	Log   LogConfig   `json:"log"`
-	HLS   HLSConfig   `json:"hls"`
-	Hooks HooksConfig `json:"hooks"`
-	P2P   P2PConfig   `json:"p2p"`
-	STUN  STUNConfig  `json:"stun"`
+	Log     LogConfig     `json:"log"`
+	HLS     HLSConfig     `json:"hls"`
+	Hooks   HooksConfig   `json:"hooks"`
+	P2P     P2PConfig     `json:"p2p"`
+	STUN    STUNConfig    `json:"stun"`
+	Tracker TrackerConfig `json:"tracker"`
 }
 
 // LogConfig is the "log" section.
@@ -104,6 +105,29 @@ type STUNConfig struct {
 	Software string `json:"software" restart:"true"`
 }
 
+// TrackerConfig is the "tracker" section: the WebTorrent tracker viewers'
+// p2p-media-loader announces to, at GET /p2p/v1/tracker on listen.
+type TrackerConfig struct {
+	// Enabled serves the tracker. Default true.
+	Enabled bool `json:"enabled" restart:"true"`
+	// Interval is the announce interval given to clients, 10s..10m. Default 60s.
+	Interval Duration `json:"interval" restart:"true"`
+	// AllowUnknownSwarms lets viewers announce swarms of no live stream
+	// (an open tracker). Default false.
+	AllowUnknownSwarms bool `json:"allow_unknown_swarms" restart:"true"`
+	// AllowedOrigins lists the page origins (https://player.example.com)
+	// allowed to connect; [] allows any. Default [].
+	AllowedOrigins []string `json:"allowed_origins" restart:"true"`
+	// TokenSecret, if set, requires ?token= (HMAC over the swarm id and an
+	// expiry, see sidecar/tracker/doc.go) on the tracker URL. Default "".
+	TokenSecret string `json:"token_secret" secret:"true" restart:"true"`
+	// MaxConns bounds concurrent tracker connections, 1..1000000. Default 20000.
+	MaxConns int `json:"max_conns" restart:"true"`
+	// MaxPeersPerSwarm bounds one swarm; the least recently active peer is
+	// evicted, 2..1000000. Default 5000.
+	MaxPeersPerSwarm int `json:"max_peers_per_swarm" restart:"true"`
+}
+
 // Default returns the built-in configuration. Every call returns fresh
 // slices, so callers may modify the result.
 func Default() Config {
@@ -126,6 +150,13 @@ func Default() Config {
 		},
 		P2P:  P2PConfig{Trackers: []string{}, STUN: []string{}},
 		STUN: STUNConfig{Enabled: true, Listen: ":3478", AltListen: ":3479", Rate: 50, Burst: 100},
+		Tracker: TrackerConfig{
+			Enabled:          true,
+			Interval:         Duration(60 * time.Second),
+			AllowedOrigins:   []string{},
+			MaxConns:         20000,
+			MaxPeersPerSwarm: 5000,
+		},
 	}
 }
 

@@ -60,6 +60,8 @@ func TestKeysSchema(t *testing.T) {
 		"hooks.enabled", "hooks.allow", "hooks.secret", "hooks.publish_secret", "hooks.max_body_bytes",
 		"p2p.trackers", "p2p.stun", "p2p.pingback",
 		"stun.enabled", "stun.listen", "stun.alt_listen", "stun.sockets", "stun.rate", "stun.burst", "stun.software",
+		"tracker.enabled", "tracker.interval", "tracker.allow_unknown_swarms", "tracker.allowed_origins",
+		"tracker.token_secret", "tracker.max_conns", "tracker.max_peers_per_swarm",
 	}
 	if got := Keys(); !slices.Equal(got, want) {
 		t.Fatalf("Keys() =\n %q\nwant\n %q", got, want)
@@ -80,7 +82,9 @@ func TestKeysSchema(t *testing.T) {
 	}
 	restart := []string{"listen", "origin_id", "hls.dir", "hls.watch", "hls.hash_workers", "hls.build_workers",
 		"hls.max_streams", "hooks.enabled",
-		"stun.enabled", "stun.listen", "stun.alt_listen", "stun.sockets", "stun.rate", "stun.burst", "stun.software"}
+		"stun.enabled", "stun.listen", "stun.alt_listen", "stun.sockets", "stun.rate", "stun.burst", "stun.software",
+		"tracker.enabled", "tracker.interval", "tracker.allow_unknown_swarms", "tracker.allowed_origins",
+		"tracker.token_secret", "tracker.max_conns", "tracker.max_peers_per_swarm"}
 	var gotRestart, gotSecret []string
 	for _, key := range Keys() {
 		if NeedsRestart(key) {
@@ -93,7 +97,7 @@ func TestKeysSchema(t *testing.T) {
 	if !slices.Equal(gotRestart, restart) {
 		t.Errorf("restart keys = %q, want %q", gotRestart, restart)
 	}
-	if want := []string{"hooks.secret", "hooks.publish_secret"}; !slices.Equal(gotSecret, want) {
+	if want := []string{"hooks.secret", "hooks.publish_secret", "tracker.token_secret"}; !slices.Equal(gotSecret, want) {
 		t.Errorf("secret keys = %q, want %q", gotSecret, want)
 	}
 }

@@ -13,7 +13,9 @@ func TestSummaryDefaults(t *testing.T) {
 		"hooks.allow=[127.0.0.0/8,::1/128,10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,fc00::/7] " +
 		"hooks.secret=(len 0) hooks.publish_secret=(len 0) hooks.max_body_bytes=65536 " +
 		"p2p.trackers=[] p2p.stun=[] p2p.pingback= stun.enabled=true stun.listen=:3478 stun.alt_listen=:3479 " +
-		"stun.sockets=0 stun.rate=50 stun.burst=100 stun.software="
+		"stun.sockets=0 stun.rate=50 stun.burst=100 stun.software= " +
+		"tracker.enabled=true tracker.interval=1m0s tracker.allow_unknown_swarms=false tracker.allowed_origins=[] " +
+		"tracker.token_secret=(len 0) tracker.max_conns=20000 tracker.max_peers_per_swarm=5000"
 	if got := c.Summary(); got != want {
 		t.Fatalf("Summary() =\n%s\nwant\n%s", got, want)
 	}
@@ -39,8 +41,15 @@ func TestSummaryHidesSecretsAndQuotesOddValues(t *testing.T) {
 	if strings.Contains(got, "s3cr3t") || strings.Contains(got, "\n") {
 		t.Fatalf("Summary() leaks a secret or breaks the line:\n%s", got)
 	}
-	// One field per key, plus the space inside the quoted dir and the two "(len N)".
-	if n := len(strings.Fields(got)); n != len(Keys())+3 {
-		t.Fatalf("Summary() has %d fields, want %d", n, len(Keys())+3)
+	// One field per key, plus the space inside the quoted dir and one per
+	// secret's "(len N)".
+	secrets := 0
+	for _, k := range Keys() {
+		if IsSecret(k) {
+			secrets++
+		}
+	}
+	if n := len(strings.Fields(got)); n != len(Keys())+1+secrets {
+		t.Fatalf("Summary() has %d fields, want %d", n, len(Keys())+1+secrets)
 	}
 }

@@ -1,7 +1,9 @@
 package conf
 
 import (
+	"net/url"
 	"strconv"
+	"strings"
 	"time"
 	"unicode/utf8"
 )
@@ -35,7 +37,7 @@ const (
 // one as an error naming the key, e.g. `'hls.retain' must be between 0 and
 // 1024 (got 2000)`. Keys are checked in schema order.
 func (c *Config) Validate() error {
-	for _, check := range []func(*Config) error{validateTop, validateLog, validateHLS, validateHooks, validateP2P, validateSTUN} {
+	for _, check := range []func(*Config) error{validateTop, validateLog, validateHLS, validateHooks, validateP2P, validateSTUN, validateTracker} {
 		if err := check(c); err != nil {
 			return err
 		}
@@ -215,4 +217,38 @@ func hasSpaceOrControl(s string) bool {
 		}
 	}
 	return false
+}
+
+func validateTracker(c *Config) error {
+	t := c.Tracker
+	if d := time.Duration(t.Interval); d < 10*time.Second || d > 10*time.Minute {
+		return invalid("tracker.interval", "must be between 10s and 10m (got %s)", d)
+	}
+	if len(t.AllowedOrigins) > maxPublicURLs {
+		return invalid("tracker.allowed_origins", "must have at most %d items (got %d)", maxPublicURLs, len(t.AllowedOrigins))
+	}
+	for i, o := range t.AllowedOrigins {
+		if err := checkOrigin(o); err != "" {
+			return invalidItem("tracker.allowed_origins", i, "%s (got %s)", err, quote(o))
+		}
+	}
+	if len(t.TokenSecret) > 256 || strings.ContainsFunc(t.TokenSecret, func(r rune) bool { return r <= ' ' || r == 0x7f }) {
+		return invalid("tracker.token_secret", "must be at most 256 bytes without spaces or control characters")
+	}
+	if err := between("tracker.max_conns", t.MaxConns, 1, 1_000_000); err != nil {
+		return err
+	}
+	return between("tracker.max_peers_per_swarm", t.MaxPeersPerSwarm, 2, 1_000_000)
+}
+
+// checkOrigin accepts what browsers send in Origin: scheme://host[:port].
+func checkOrigin(s string) string {
+	u, err := url.Parse(s)
+	switch {
+	case err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "":
+		return "must be an origin like https://player.example.com"
+	case u.Path != "" || u.RawQuery != "" || u.Fragment != "" || u.User != nil:
+		return "must be only scheme://host[:port]"
+	}
+	return ""
 }

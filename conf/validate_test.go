@@ -15,6 +15,13 @@ func TestValidateRules(t *testing.T) {
 		msg    string // "" = valid
 	}{
 		{"listen ephemeral", func(c *Config) { c.Listen = "127.0.0.1:0" }, ""},
+		{"tracker interval", func(c *Config) { c.Tracker.Interval = Duration(time.Second) }, "'tracker.interval' must be between 10s and 10m"},
+		{"tracker origin ok", func(c *Config) { c.Tracker.AllowedOrigins = []string{"https://player.example.com:8443"} }, ""},
+		{"tracker origin path", func(c *Config) { c.Tracker.AllowedOrigins = []string{"https://a.example/x"} }, "'tracker.allowed_origins[0]' must be only scheme://host"},
+		{"tracker origin scheme", func(c *Config) { c.Tracker.AllowedOrigins = []string{"ftp://a.example"} }, "must be an origin like"},
+		{"tracker max conns", func(c *Config) { c.Tracker.MaxConns = 0 }, "'tracker.max_conns' must be between 1 and 1000000"},
+		{"tracker max peers", func(c *Config) { c.Tracker.MaxPeersPerSwarm = 1 }, "'tracker.max_peers_per_swarm' must be between 2"},
+		{"tracker secret space", func(c *Config) { c.Tracker.TokenSecret = "a b" }, "'tracker.token_secret' must be"},
 		{"stun sockets", func(c *Config) { c.STUN.Sockets = 65 }, "'stun.sockets' must be between 0 and 64"},
 		{"stun rate zero", func(c *Config) { c.STUN.Rate = 0 }, "'stun.rate' must be between 1 and 1000000"},
 		{"stun burst", func(c *Config) { c.STUN.Burst = 0 }, "'stun.burst' must be between 1 and 1000000"},

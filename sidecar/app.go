@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/VictoriaMetrics/metrics"
+	"github.com/go-chi/chi/v5"
 
 	"github.com/webp2p/srs-p2p/conf"
 	"github.com/webp2p/srs-p2p/hooks"
@@ -23,6 +24,7 @@ import (
 	"github.com/webp2p/srs-p2p/sidecar/hlswatch"
 	"github.com/webp2p/srs-p2p/sidecar/indexer"
 	"github.com/webp2p/srs-p2p/sidecar/stunserver"
+	"github.com/webp2p/srs-p2p/sidecar/tracker"
 )
 
 // shutdownGrace bounds how long in-flight HTTP requests may finish.
@@ -38,6 +40,7 @@ type app struct {
 	watcher  *hlswatch.Watcher
 	hooks    *hooks.Handler
 	stun     *stunserver.Server
+	tracker  *tracker.Server
 	srv      *http.Server
 	served   chan error
 	sets     []*metrics.Set
@@ -136,6 +139,17 @@ func start(ctx context.Context, confPath string, cfg *conf.Config, log *slog.Log
 		}
 		a.sets = append(a.sets, a.stun.Metrics())
 	}
+	var swarms api.Swarms
+	if cfg.Tracker.Enabled {
+		a.tracker, err = tracker.New(trackerConfig(cfg, log), a.ix)
+		if err != nil {
+			_ = a.close(ctx)
+			return nil, fmt.Errorf("tracker: %w", err)
+		}
+		a.sets = append(a.sets, a.tracker.Metrics())
+		mounts = append(mounts, trackerRoute{a.tracker})
+		swarms = a.tracker
+	}
 	for _, s := range a.sets {
 		metrics.RegisterSet(s)
 	}
@@ -145,7 +159,7 @@ func start(ctx context.Context, confPath string, cfg *conf.Config, log *slog.Log
 		return nil, fmt.Errorf("listen: %w", err)
 	}
 	a.srv = &http.Server{
-		Handler:           api.NewRouter(api.Config{ServerID: origin, Log: log, Version: version}, a.ix, mounts...),
+		Handler:           api.NewRouter(api.Config{ServerID: origin, Log: log, Version: version, Swarms: swarms}, a.ix, mounts...),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      30 * time.Second,
@@ -170,6 +184,10 @@ func (a *app) close(ctx context.Context) error {
 		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownGrace)
 		errs = append(errs, a.srv.Shutdown(sctx))
 		cancel()
+	}
+	// Shutdown does not wait for hijacked WebSockets: close them here.
+	if a.tracker != nil {
+		errs = append(errs, a.tracker.Close())
 	}
 	if a.stun != nil {
 		errs = append(errs, a.stun.Close())
@@ -208,6 +226,23 @@ func stunConfig(cfg *conf.Config, log *slog.Logger) stunserver.Config {
 		Logger:    log,
 	}
 }
+
+func trackerConfig(cfg *conf.Config, log *slog.Logger) tracker.Config {
+	return tracker.Config{
+		Interval:           time.Duration(cfg.Tracker.Interval),
+		AllowUnknownSwarms: cfg.Tracker.AllowUnknownSwarms,
+		AllowedOrigins:     cfg.Tracker.AllowedOrigins,
+		TokenSecret:        []byte(cfg.Tracker.TokenSecret),
+		MaxConns:           cfg.Tracker.MaxConns,
+		MaxPeersPerSwarm:   cfg.Tracker.MaxPeersPerSwarm,
+		Logger:             log,
+	}
+}
+
+// trackerRoute mounts the tracker's WebSocket endpoint.
+type trackerRoute struct{ t *tracker.Server }
+
+func (tr trackerRoute) Mount(r chi.Router) { r.Method(http.MethodGet, "/p2p/v1/tracker", tr.t) }
 
 func hooksConfig(cfg *conf.Config) hooks.Config {
 	return hooks.Config{

@@ -13,12 +13,19 @@ import (
 
 	"github.com/webp2p/srs-p2p/internal/srslog"
 	"github.com/webp2p/srs-p2p/sidecar/indexer"
+	"github.com/webp2p/srs-p2p/sidecar/tracker"
 )
 
 // Streams is what the API needs of the indexer.
 type Streams interface {
 	Streams() []indexer.StreamInfo
 	Manifest(rel string) ([]byte, *indexer.StreamInfo, bool)
+}
+
+// Swarms is what the API shows of the tracker: the swarm of every live
+// stream epoch (nil when the tracker is off).
+type Swarms interface {
+	Swarms() []tracker.SwarmStats
 }
 
 // Mounter adds routes of another service (the hooks) to the router.
@@ -31,6 +38,7 @@ type Config struct {
 	ServerID string       // shown as "server" in every JSON reply, like SRS's server id
 	Log      *slog.Logger // nil = discard
 	Version  string
+	Swarms   Swarms // nil = no tracker
 }
 
 // NewRouter returns the HTTP handler for every endpoint. extra mounts other

@@ -21,14 +21,33 @@ const ManifestPrefix = "/p2p/v1/manifests/"
 // streamView is one stream in /api/v1/streams.
 type streamView struct {
 	indexer.StreamInfo
-	ManifestURL string `json:"manifest_url"`
+	ManifestURL string     `json:"manifest_url"`
+	Swarm       *swarmView `json:"swarm,omitempty"`
+}
+
+// swarmView is the tracker's swarm of a stream's current epoch.
+type swarmView struct {
+	InfoHash   string `json:"info_hash"`
+	Peers      int    `json:"peers"`
+	Complete   int    `json:"complete"`
+	Incomplete int    `json:"incomplete"`
 }
 
 func (s *server) listStreams(w http.ResponseWriter, r *http.Request) {
 	list := s.streams.Streams()
+	bySwarm := map[string]swarmView{}
+	if s.cfg.Swarms != nil {
+		for _, sw := range s.cfg.Swarms.Swarms() {
+			bySwarm[sw.SwarmID] = swarmView{InfoHash: sw.InfoHash, Peers: sw.Peers, Complete: sw.Complete, Incomplete: sw.Incomplete}
+		}
+	}
 	views := make([]streamView, 0, len(list))
 	for _, st := range list {
-		views = append(views, streamView{StreamInfo: st, ManifestURL: ManifestPrefix + st.Manifest})
+		v := streamView{StreamInfo: st, ManifestURL: ManifestPrefix + st.Manifest}
+		if sw, ok := bySwarm[st.SwarmID]; ok {
+			v.Swarm = &sw
+		}
+		views = append(views, v)
 	}
 	s.writeData(w, map[string]any{"streams": views})
 }
