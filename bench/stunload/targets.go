@@ -14,7 +14,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/webp2p/srs-p2p/bench/internal/benchutil"
@@ -23,8 +22,6 @@ import (
 const (
 	// startTimeout bounds a server's start, until it answers a request.
 	startTimeout = 15 * time.Second
-	// stopTimeout is how long SIGTERM gets before SIGKILL.
-	stopTimeout = 10 * time.Second
 )
 
 // target is a running STUN server process under test.
@@ -37,44 +34,6 @@ type target struct {
 
 // process wraps a child so it is killed on every path: Pdeathsig if this
 // program dies, stop() otherwise.
-type process struct {
-	cmd    *exec.Cmd
-	exited chan struct{}
-	err    error
-}
-
-func startProcess(cmd *exec.Cmd) (*process, error) {
-	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
-	if err := cmd.Start(); err != nil {
-		return nil, err
-	}
-	p := &process{cmd: cmd, exited: make(chan struct{})}
-	go func() {
-		p.err = cmd.Wait()
-		close(p.exited)
-	}()
-	return p, nil
-}
-
-func (p *process) stop() error {
-	select {
-	case <-p.exited:
-		return p.err
-	default:
-	}
-	_ = p.cmd.Process.Signal(syscall.SIGTERM)
-	t := time.NewTimer(stopTimeout)
-	defer t.Stop()
-	select {
-	case <-p.exited:
-		return p.err
-	case <-t.C:
-		_ = p.cmd.Process.Kill()
-		<-p.exited
-		return fmt.Errorf("%s did not stop within %v of SIGTERM and was killed", p.cmd.Path, stopTimeout)
-	}
-}
-
 // startServerProgram runs the stunload server program, srs-p2p's STUN
 // service alone (name "srs-p2p") or the floor reference (name "floor", see
 // server/floor.go), and reads the address it prints.
@@ -90,12 +49,12 @@ func startServerProgram(ctx context.Context, name, bin string, sockets int) (*ta
 	}
 	var stderr tail
 	cmd.Stderr = &stderr
-	p, err := startProcess(cmd)
+	p, err := benchutil.StartProcess(cmd)
 	if err != nil {
 		return nil, fmt.Errorf("start %s: %w", bin, err)
 	}
 	fail := func(err error) (*target, error) {
-		_ = p.stop()
+		_ = p.Stop()
 		return nil, fmt.Errorf("%s: %w; its stderr: %s", bin, err, stderr.String())
 	}
 	line := make(chan string, 1)
@@ -121,10 +80,10 @@ func startServerProgram(ctx context.Context, name, bin string, sockets int) (*ta
 	case <-ctx.Done():
 		return fail(ctx.Err())
 	}
-	if err := waitAnswering(ctx, addr, p.exited); err != nil {
+	if err := waitAnswering(ctx, addr, p.Exited()); err != nil {
 		return fail(err)
 	}
-	return &target{name: name, pid: cmd.Process.Pid, addr: addr, stop: p.stop}, nil
+	return &target{name: name, pid: p.PID(), addr: addr, stop: p.Stop}, nil
 }
 
 // parseServerLine reads "udp=127.0.0.1:40001 alt_udp=... tcp=..." and
@@ -161,17 +120,17 @@ func startCoturn(ctx context.Context, bin, dir string) (*target, error) {
 	cmd := exec.Command(bin, coturnArgs(port, dir)...)
 	var out tail
 	cmd.Stdout, cmd.Stderr = &out, &out
-	p, err := startProcess(cmd)
+	p, err := benchutil.StartProcess(cmd)
 	if err != nil {
 		return nil, fmt.Errorf("start %s: %w", bin, err)
 	}
 	addr := netip.AddrPortFrom(netip.MustParseAddr("127.0.0.1"), uint16(port))
-	if err := waitAnswering(ctx, addr, p.exited); err != nil {
-		_ = p.stop()
+	if err := waitAnswering(ctx, addr, p.Exited()); err != nil {
+		_ = p.Stop()
 		log, _ := os.ReadFile(filepath.Join(dir, "turnserver.log"))
 		return nil, fmt.Errorf("turnserver: %w; output: %s; log tail: %s", err, out.String(), lastBytes(log, 2000))
 	}
-	return &target{name: "coturn", pid: cmd.Process.Pid, addr: addr, stop: p.stop}, nil
+	return &target{name: "coturn", pid: p.PID(), addr: addr, stop: p.Stop}, nil
 }
 
 // freePort finds a port free for UDP and TCP on 127.0.0.1 (turnserver

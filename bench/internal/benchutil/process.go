@@ -9,15 +9,12 @@ import (
 	"os/exec"
 	"slices"
 	"strings"
-	"syscall"
 	"time"
 )
 
 const (
 	// readyTimeout bounds the wait for the "http: listening" line.
 	readyTimeout = 15 * time.Second
-	// stopTimeout is how long SIGTERM gets before SIGKILL.
-	stopTimeout = 10 * time.Second
 	// envPrefix is srs-p2p's; it rejects unknown SRS_P2P_ variables, so
 	// none are inherited from the caller's environment.
 	envPrefix = "SRS_P2P_"
@@ -41,11 +38,9 @@ func Settings(hlsDir string) map[string]string {
 
 // Sidecar is a running srs-p2p child process. Stop it on every exit path.
 type Sidecar struct {
-	cmd    *exec.Cmd
-	addr   string
-	log    *stderrLog
-	exited chan struct{} // closed once the process has been waited for
-	err    error         // its exit status, set before exited is closed
+	*Process
+	addr string
+	log  *stderrLog
 }
 
 // StartSidecar runs bin with settings (and the caller's environment minus
@@ -61,15 +56,11 @@ func StartSidecar(ctx context.Context, bin string, settings map[string]string) (
 	cmd.Stdout = nil // srs-p2p writes nothing to stdout when serving
 	sl := newStderrLog()
 	cmd.Stderr = sl
-	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
-	if err := cmd.Start(); err != nil {
+	p, err := StartProcess(cmd)
+	if err != nil {
 		return nil, fmt.Errorf("start %s: %w", bin, err)
 	}
-	s := &Sidecar{cmd: cmd, log: sl, exited: make(chan struct{})}
-	go func() {
-		s.err = cmd.Wait()
-		close(s.exited)
-	}()
+	s := &Sidecar{Process: p, log: sl}
 	timer := time.NewTimer(readyTimeout)
 	defer timer.Stop()
 	select {
@@ -101,14 +92,8 @@ func environ(settings map[string]string) []string {
 	return env
 }
 
-// PID is the child's process id, for /proc.
-func (s *Sidecar) PID() int { return s.cmd.Process.Pid }
-
 // Addr is the HTTP address the child logged, e.g. "127.0.0.1:43121".
 func (s *Sidecar) Addr() string { return s.addr }
-
-// Exited is closed when the child has exited, for whatever reason.
-func (s *Sidecar) Exited() <-chan struct{} { return s.exited }
 
 // Problems returns how many WARN or ERROR lines the child logged and the
 // first few of them.
@@ -117,30 +102,11 @@ func (s *Sidecar) Problems() (int, []string) { return s.log.Problems() }
 // Recent returns the child's last log lines.
 func (s *Sidecar) Recent() string { return s.log.Recent() }
 
-// Stop sends SIGTERM, waits up to 10 s, then SIGKILL. It returns nil only
-// when the child exited with status 0. It may be called more than once.
+// Stop stops the child (see Process.Stop) and adds its last log lines to
+// a failure.
 func (s *Sidecar) Stop() error {
-	select {
-	case <-s.exited:
-		return s.exitError()
-	default:
-	}
-	_ = s.cmd.Process.Signal(syscall.SIGTERM)
-	timer := time.NewTimer(stopTimeout)
-	defer timer.Stop()
-	select {
-	case <-s.exited:
-		return s.exitError()
-	case <-timer.C:
-		_ = s.cmd.Process.Kill()
-		<-s.exited
-		return fmt.Errorf("srs-p2p did not stop within %v of SIGTERM and was killed", stopTimeout)
-	}
-}
-
-func (s *Sidecar) exitError() error {
-	if s.err != nil {
-		return fmt.Errorf("srs-p2p: %w; its last lines:\n%s", s.err, s.log.Recent())
+	if err := s.Process.Stop(); err != nil {
+		return fmt.Errorf("srs-p2p: %w; its last lines:\n%s", err, s.log.Recent())
 	}
 	return nil
 }
