@@ -3,7 +3,7 @@ package conf
 import (
 	"errors"
 	"fmt"
-	"strconv"
+	"github.com/webp2p/srs-p2p/internal/srslog"
 )
 
 // Sentinel errors; every error this package returns wraps one of them.
@@ -47,9 +47,4 @@ const maxQuoted = 80
 
 // quote returns s quoted for an error message, cut to maxQuoted bytes so a
 // huge value cannot flood a log line.
-func quote(s string) string {
-	if len(s) > maxQuoted {
-		return strconv.Quote(s[:maxQuoted]) + "..."
-	}
-	return strconv.Quote(s)
-}
+func quote(s string) string { return srslog.Quote(s, maxQuoted) }

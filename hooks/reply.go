@@ -2,9 +2,9 @@ package hooks
 
 import (
 	"encoding/json"
+	"github.com/webp2p/srs-p2p/internal/srslog"
 	"net/http"
 	"strconv"
-	"unicode/utf8"
 )
 
 // okBody is the only success reply. SRS accepts `0` or a JSON object with an
@@ -48,13 +48,4 @@ const maxQuoted = 64
 
 // quote returns s as a Go-quoted string cut to maxQuoted bytes, for error
 // reasons. Never call it with a secret.
-func quote(s string) string {
-	if len(s) <= maxQuoted {
-		return strconv.Quote(s)
-	}
-	cut := maxQuoted
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
-	}
-	return strconv.Quote(s[:cut]) + "..."
-}
+func quote(s string) string { return srslog.Quote(s, maxQuoted) }
