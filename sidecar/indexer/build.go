@@ -7,6 +7,7 @@ import (
 	"path"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/webp2p/srs-p2p/p2pmeta"
 )
@@ -134,9 +135,7 @@ func (ix *Indexer) build(st *stream) {
 		// How long viewers waited for a new segment: from SRS's write of
 		// the playlist listing it to our rename of the manifest listing
 		// it. Rebuilds without a new segment (retention) are not waits.
-		if fi, err := ix.root.Stat(st.key); err == nil {
-			ix.m.lagSeconds.Update(max(done.Sub(fi.ModTime()).Seconds(), 0))
-		}
+		ix.m.lagSeconds.Update(max(done.Sub(time.Unix(0, plID.mtime)).Seconds(), 0))
 	}
 	ix.commit(st, m, body, retained, entries)
 	ix.setSettled(st, plID, complete)
