@@ -273,13 +273,23 @@ func TestMaxStreams(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer ix.Close()
+	f := &fixture{t: t, dir: dir, ix: ix}
+	// Real playlists: a stream whose playlist is missing is disposed by its
+	// build, which would make the count below depend on timing.
+	f.writeSegment("a/one-0.ts", "1")
+	f.writePlaylist("a/one.m3u8", 0, "one-0.ts")
+	f.writePlaylist("a/two.m3u8", 0, "one-0.ts")
 	ix.PlaylistChanged("a/one.m3u8")
 	ix.PlaylistChanged("a/two.m3u8")
+	f.waitFor("a/one.p2p.json", "the first stream's manifest", func(m *p2pmeta.Manifest) bool { return m != nil })
 	ix.mu.Lock()
 	n := len(ix.streams)
 	ix.mu.Unlock()
-	if n != 1 {
-		t.Fatalf("%d streams tracked, max 1", n)
+	if n != 1 || ix.m.errors("streams_limit").Get() == 0 {
+		t.Fatalf("%d streams tracked, max 1; limit hits %d", n, ix.m.errors("streams_limit").Get())
+	}
+	if m := f.manifest("a/two.p2p.json"); m != nil {
+		t.Fatal("a manifest was written for a stream over hls.max_streams")
 	}
 }
 
