@@ -57,3 +57,8 @@ func encodeBinary(b string) string {
 	}
 	return string(out)
 }
+
+// DecodeID turns a peer_id, info_hash or offer_id as a client sends it in
+// JSON (a 20-character latin1 binary string) into the 20-byte key the
+// tracker uses, so other services (pingback) name peers the same way.
+func DecodeID(s string) (string, error) { return decodeBinary(s) }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/coder/websocket"
 	"github.com/webp2p/srs-p2p/internal/srslog"
+	"github.com/webp2p/srs-p2p/internal/streamtoken"
 )
 
 // conn is one WebSocket client. The reader goroutine (the HTTP handler's)
@@ -23,7 +24,7 @@ type conn struct {
 	ws     *websocket.Conn
 	ctx    context.Context // log context with the connection's cid
 	prefix netip.Prefix
-	tok    *token
+	tok    *streamtoken.Token
 
 	// Outgoing frames. A writer goroutine runs only while the queue is not
 	// empty, so an idle peer costs no goroutine beyond its reader.
@@ -58,10 +59,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "origin not allowed", http.StatusForbidden)
 		return
 	}
-	var tok *token
+	var tok *streamtoken.Token
 	if len(s.cfg.TokenSecret) > 0 {
 		var err error
-		if tok, err = parseToken(r.URL.Query().Get("token"), s.now()); err != nil {
+		if tok, err = streamtoken.Parse(r.URL.Query().Get("token"), s.now()); err != nil {
 			s.m.rejected[rejectToken].Inc()
 			http.Error(w, err.Error(), http.StatusUnauthorized)
 			return

@@ -51,7 +51,7 @@ func (s *Server) announce(c *conn, f *frame, readAt time.Time) {
 		s.fail(c, actionAnnounce, reasonUnknownSwarm, ih)
 		return
 	}
-	if c.tok != nil && (tag == nil || !c.tok.allows(s.cfg.TokenSecret, tag.info.SwarmID)) {
+	if c.tok != nil && (tag == nil || !c.tok.Allows(s.cfg.TokenSecret, tag.info.SwarmID)) {
 		s.fail(c, actionAnnounce, reasonBadToken, ih)
 		return
 	}
