@@ -21,12 +21,15 @@ type Config struct {
 	// OriginID names this origin inside swarm ids; "" means the host name. Default "".
 	OriginID string `json:"origin_id" restart:"true"`
 
-	Log     LogConfig     `json:"log"`
-	HLS     HLSConfig     `json:"hls"`
-	Hooks   HooksConfig   `json:"hooks"`
-	P2P     P2PConfig     `json:"p2p"`
-	STUN    STUNConfig    `json:"stun"`
-	Tracker TrackerConfig `json:"tracker"`
+	Log       LogConfig       `json:"log"`
+	HLS       HLSConfig       `json:"hls"`
+	Hooks     HooksConfig     `json:"hooks"`
+	P2P       P2PConfig       `json:"p2p"`
+	STUN      STUNConfig      `json:"stun"`
+	Tracker   TrackerConfig   `json:"tracker"`
+	Pingback  PingbackConfig  `json:"pingback"`
+	Dashboard DashboardConfig `json:"dashboard"`
+	Player    PlayerConfig    `json:"player"`
 }
 
 // LogConfig is the "log" section.
@@ -128,6 +131,54 @@ type TrackerConfig struct {
 	MaxPeersPerSwarm int `json:"max_peers_per_swarm" restart:"true"`
 }
 
+// PingbackConfig is the "pingback" section: viewers' reports at
+// POST /p2p/v1/pingback, aggregated per stream for /metrics, the API, the
+// dashboard and the tracker's peer choice. Its public URL goes in
+// p2p.pingback. When tracker.token_secret is set, reports need the same
+// ?token= as the tracker.
+type PingbackConfig struct {
+	// Enabled serves the pingback endpoint. Default true.
+	Enabled bool `json:"enabled" restart:"true"`
+	// Interval is the report interval told to viewers, 2s..5m. Default 10s.
+	Interval Duration `json:"interval" restart:"true"`
+	// Rate is the reports per second one source IP may send, 1..1000000.
+	// Viewers behind one NAT share it: 200 viewers every 10s send 20/s. Default 20.
+	Rate int `json:"rate" restart:"true"`
+	// Burst is how many reports a source may send at once, 1..1000000. Default 200.
+	Burst int `json:"burst" restart:"true"`
+	// TrustProxy takes the viewer's address from X-Forwarded-For (set it only
+	// behind an edge that overwrites the header). Default false.
+	TrustProxy bool `json:"trust_proxy" restart:"true"`
+	// MaxViewers bounds the sessions tracked per stream, 1..10000000. Default 100000.
+	MaxViewers int `json:"max_viewers" restart:"true"`
+	// BadPeerReporters is how many distinct viewers must blame a peer for
+	// hash failures before the tracker stops offering it, 1..1000. Default 2.
+	BadPeerReporters int `json:"bad_peer_reporters" restart:"true"`
+	// BadPeerCooldown is how long a blamed peer gets no offers, 10s..24h. Default 5m.
+	BadPeerCooldown Duration `json:"bad_peer_cooldown" restart:"true"`
+}
+
+// DashboardConfig is the "dashboard" section: the live page at GET /.
+type DashboardConfig struct {
+	// Enabled serves the dashboard at /. Default true.
+	Enabled bool `json:"enabled" restart:"true"`
+}
+
+// PlayerConfig is the "player" section: the demo and test player page at
+// GET /play/{app}/{stream}, built on the web SDK.
+type PlayerConfig struct {
+	// Enabled serves the player page. Default true.
+	Enabled bool `json:"enabled" restart:"true"`
+	// PlaylistBase is the public URL prefix the page plays from:
+	// PlaylistBase + app/stream.m3u8, e.g. "https://cdn.example.com/".
+	// "" means "/hls/" when serve_hls is on; otherwise the page needs ?src=. Default "".
+	PlaylistBase string `json:"playlist_base" restart:"true"`
+	// ServeHLS serves hls.dir read-only at /hls/ (playlists, segments,
+	// manifests), for a demo or a small setup without SRS's http_server or
+	// a CDN. Default false.
+	ServeHLS bool `json:"serve_hls" restart:"true"`
+}
+
 // Default returns the built-in configuration. Every call returns fresh
 // slices, so callers may modify the result.
 func Default() Config {
@@ -157,6 +208,17 @@ func Default() Config {
 			MaxConns:         20000,
 			MaxPeersPerSwarm: 5000,
 		},
+		Pingback: PingbackConfig{
+			Enabled:          true,
+			Interval:         Duration(10 * time.Second),
+			Rate:             20,
+			Burst:            200,
+			MaxViewers:       100000,
+			BadPeerReporters: 2,
+			BadPeerCooldown:  Duration(5 * time.Minute),
+		},
+		Dashboard: DashboardConfig{Enabled: true},
+		Player:    PlayerConfig{Enabled: true},
 	}
 }
 

@@ -62,6 +62,9 @@ func TestKeysSchema(t *testing.T) {
 		"stun.enabled", "stun.listen", "stun.alt_listen", "stun.sockets", "stun.rate", "stun.burst", "stun.software",
 		"tracker.enabled", "tracker.interval", "tracker.allow_unknown_swarms", "tracker.allowed_origins",
 		"tracker.token_secret", "tracker.max_conns", "tracker.max_peers_per_swarm",
+		"pingback.enabled", "pingback.interval", "pingback.rate", "pingback.burst", "pingback.trust_proxy",
+		"pingback.max_viewers", "pingback.bad_peer_reporters", "pingback.bad_peer_cooldown",
+		"dashboard.enabled", "player.enabled", "player.playlist_base", "player.serve_hls",
 	}
 	if got := Keys(); !slices.Equal(got, want) {
 		t.Fatalf("Keys() =\n %q\nwant\n %q", got, want)
@@ -84,7 +87,10 @@ func TestKeysSchema(t *testing.T) {
 		"hls.max_streams", "hooks.enabled",
 		"stun.enabled", "stun.listen", "stun.alt_listen", "stun.sockets", "stun.rate", "stun.burst", "stun.software",
 		"tracker.enabled", "tracker.interval", "tracker.allow_unknown_swarms", "tracker.allowed_origins",
-		"tracker.token_secret", "tracker.max_conns", "tracker.max_peers_per_swarm"}
+		"tracker.token_secret", "tracker.max_conns", "tracker.max_peers_per_swarm",
+		"pingback.enabled", "pingback.interval", "pingback.rate", "pingback.burst", "pingback.trust_proxy",
+		"pingback.max_viewers", "pingback.bad_peer_reporters", "pingback.bad_peer_cooldown",
+		"dashboard.enabled", "player.enabled", "player.playlist_base", "player.serve_hls"}
 	var gotRestart, gotSecret []string
 	for _, key := range Keys() {
 		if NeedsRestart(key) {

@@ -15,7 +15,10 @@ func TestSummaryDefaults(t *testing.T) {
 		"p2p.trackers=[] p2p.stun=[] p2p.pingback= stun.enabled=true stun.listen=:3478 stun.alt_listen=:3479 " +
 		"stun.sockets=0 stun.rate=50 stun.burst=100 stun.software= " +
 		"tracker.enabled=true tracker.interval=1m0s tracker.allow_unknown_swarms=false tracker.allowed_origins=[] " +
-		"tracker.token_secret=(len 0) tracker.max_conns=20000 tracker.max_peers_per_swarm=5000"
+		"tracker.token_secret=(len 0) tracker.max_conns=20000 tracker.max_peers_per_swarm=5000 " +
+		"pingback.enabled=true pingback.interval=10s pingback.rate=20 pingback.burst=200 pingback.trust_proxy=false " +
+		"pingback.max_viewers=100000 pingback.bad_peer_reporters=2 pingback.bad_peer_cooldown=5m0s " +
+		"dashboard.enabled=true player.enabled=true player.playlist_base= player.serve_hls=false"
 	if got := c.Summary(); got != want {
 		t.Fatalf("Summary() =\n%s\nwant\n%s", got, want)
 	}

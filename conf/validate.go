@@ -37,7 +37,7 @@ const (
 // one as an error naming the key, e.g. `'hls.retain' must be between 0 and
 // 1024 (got 2000)`. Keys are checked in schema order.
 func (c *Config) Validate() error {
-	for _, check := range []func(*Config) error{validateTop, validateLog, validateHLS, validateHooks, validateP2P, validateSTUN, validateTracker} {
+	for _, check := range []func(*Config) error{validateTop, validateLog, validateHLS, validateHooks, validateP2P, validateSTUN, validateTracker, validatePingback, validatePlayer} {
 		if err := check(c); err != nil {
 			return err
 		}
@@ -251,4 +251,48 @@ func checkOrigin(s string) string {
 		return "must be only scheme://host[:port]"
 	}
 	return ""
+}
+
+func validatePingback(c *Config) error {
+	p := c.Pingback
+	if d := time.Duration(p.Interval); d < 2*time.Second || d > 5*time.Minute {
+		return invalid("pingback.interval", "must be between 2s and 5m (got %s)", d)
+	}
+	if d := time.Duration(p.BadPeerCooldown); d < 10*time.Second || d > 24*time.Hour {
+		return invalid("pingback.bad_peer_cooldown", "must be between 10s and 24h (got %s)", d)
+	}
+	for _, b := range []struct {
+		key          string
+		v, low, high int
+	}{
+		{"pingback.rate", p.Rate, 1, 1_000_000},
+		{"pingback.burst", p.Burst, 1, 1_000_000},
+		{"pingback.max_viewers", p.MaxViewers, 1, 10_000_000},
+		{"pingback.bad_peer_reporters", p.BadPeerReporters, 1, 1000},
+	} {
+		if err := between(b.key, b.v, b.low, b.high); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// validatePlayer accepts a path prefix ("/hls/") or an http(s) URL ending in
+// "/": the page appends app/stream.m3u8 to it.
+func validatePlayer(c *Config) error {
+	base := c.Player.PlaylistBase
+	if base == "" {
+		return nil
+	}
+	if len(base) > 1024 || !strings.HasSuffix(base, "/") || hasSpaceOrControl(base) {
+		return invalid("player.playlist_base", "must end with / and be at most 1024 bytes (got %s)", quote(base))
+	}
+	if strings.HasPrefix(base, "/") && !strings.HasPrefix(base, "//") {
+		return nil
+	}
+	u, err := url.Parse(base)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" {
+		return invalid("player.playlist_base", "must be a path like /hls/ or a URL like https://cdn.example.com/ (got %s)", quote(base))
+	}
+	return nil
 }
