@@ -11,20 +11,25 @@ LISTEN   ?= 127.0.0.1:8085
 
 export FUZZTIME LISTEN BIN
 
-.PHONY: all build deps test unit integration bench bench-stun bench-tracker demo lint fuzz clean
+.PHONY: all build sdk deps test unit integration bench bench-stun bench-tracker demo lint fuzz clean
 
 all: build
 
-## build: bin/srs-p2p with the version from git
-build:
+## build: bin/srs-p2p with the version from git (and the player bundle, see sdk)
+build: sdk
 	$(GO) build -trimpath -ldflags "-X main.version=$(VERSION)" -o $(BIN) ./sidecar
+
+## sdk: build the web SDK and the player bundle embedded in the binary (npm)
+sdk:
+	scripts/sdk.sh
 
 ## deps: check (and as root install) what the tests need
 deps:
 	scripts/deps.sh
 
 ## test: every package, with -race, including the end-to-end tests
-test: deps
+test: deps sdk
+	cd sdk/web && npm test
 	scripts/gotest.sh -race -count=1 ./...
 
 ## unit: every package except integration
@@ -32,7 +37,7 @@ unit:
 	scripts/gotest.sh -race -count=1 $$($(GO) list ./... | grep -v '/integration$$')
 
 ## integration: only the end-to-end tests of the built binary
-integration: deps
+integration: deps sdk
 	scripts/gotest.sh -race -count=1 ./integration/...
 
 ## bench: Go benchmarks, indexer hashing vs sha256sum, manifest latency/CPU/RSS under load
