@@ -2,11 +2,21 @@
 #
 #   docker build -t srs-p2p --build-arg VERSION=$(git describe --tags --always) .
 
+# The web SDK and the player page's bundle (hls.js + p2p-media-loader),
+# built from the npm lock file and embedded in the binary.
+FROM node:20-bookworm-slim AS sdk
+WORKDIR /src/sdk/web
+COPY sdk/web/package.json sdk/web/package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY sdk/web/ ./
+RUN npm run build
+
 FROM golang:1.26 AS build
 WORKDIR /src
 COPY go.mod go.sum ./
 RUN go mod download
 COPY . .
+COPY --from=sdk /src/sidecar/player/dist/ sidecar/player/dist/
 ARG VERSION=0.0.0-docker
 RUN CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X main.version=${VERSION}" \
         -o /out/srs-p2p ./sidecar

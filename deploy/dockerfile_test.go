@@ -82,9 +82,27 @@ func TestDockerfile(t *testing.T) {
 	if len(stages) < 2 {
 		t.Fatalf("Dockerfile has %d stage(s), want a build stage and a final one", len(stages))
 	}
-	build, final := stages[0], stages[len(stages)-1]
+	final := stages[len(stages)-1]
+	build, sdk := dockerStage{}, dockerStage{}
+	for _, st := range stages[:len(stages)-1] {
+		switch {
+		case strings.HasPrefix(st.from, "golang:"):
+			build = st
+		case strings.HasPrefix(st.from, "node:"):
+			sdk = st
+		}
+	}
 	if !strings.HasPrefix(build.from, "golang:1.26 ") {
 		t.Errorf("build stage FROM %q, want golang:1.26 AS ...", build.from)
+	}
+	// The player bundle comes from the lock file and is in the tree before
+	// go build embeds it.
+	sdkRuns := strings.Join(sdk.instr("RUN"), "\n")
+	if !strings.Contains(sdkRuns, "npm ci") || !strings.Contains(sdkRuns, "npm run build") {
+		t.Errorf("node stage RUN %q, want npm ci and npm run build of sdk/web", sdkRuns)
+	}
+	if copies := strings.Join(build.instr("COPY"), "\n"); !strings.Contains(copies, "sidecar/player/dist/") || !strings.Contains(copies, "--from=sdk") {
+		t.Errorf("build stage COPY %q, want the player bundle from the sdk stage", copies)
 	}
 	runs := strings.Join(build.instr("RUN"), "\n")
 	for _, want := range []string{"CGO_ENABLED=0", "-trimpath", "-X main.version=", "./sidecar"} {
