@@ -28,6 +28,16 @@ type Swarms interface {
 	Swarms() []tracker.SwarmStats
 }
 
+// StreamStats is what the API shows of the viewers' reports (the pingback
+// service), by a stream's swarm_id: ok is false for a stream it does not
+// know. Both values are marshalled as JSON as they are.
+type StreamStats interface {
+	// Summary is the 10 s and 60 s windows, for the stream list.
+	Summary(swarmID string) (summary any, ok bool)
+	// Detail is the windows and the history, for the stream detail.
+	Detail(swarmID string) (detail any, ok bool)
+}
+
 // Mounter adds routes of another service (the hooks) to the router.
 type Mounter interface {
 	Mount(r chi.Router)
@@ -38,7 +48,8 @@ type Config struct {
 	ServerID string       // shown as "server" in every JSON reply, like SRS's server id
 	Log      *slog.Logger // nil = discard
 	Version  string
-	Swarms   Swarms // nil = no tracker
+	Swarms   Swarms      // nil = no tracker
+	Stats    StreamStats // nil = no pingback
 }
 
 // NewRouter returns the HTTP handler for every endpoint. extra mounts other
@@ -58,6 +69,7 @@ func NewRouter(cfg Config, streams Streams, extra ...Mounter) http.Handler {
 	r.Get("/p2p/v1/manifests/*", s.manifest)
 	r.Options("/p2p/v1/manifests/*", s.preflight)
 	r.Get("/api/v1/streams", s.listStreams)
+	r.Get("/api/v1/streams/{app}/{stream}", s.streamDetail)
 	r.Get("/api/v1/versions", s.versions)
 	r.Get("/healthz", s.healthz)
 	r.Get("/metrics", metricsHandler)

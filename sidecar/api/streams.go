@@ -10,6 +10,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	"github.com/webp2p/srs-p2p/internal/srslog"
 	"github.com/webp2p/srs-p2p/p2pmeta"
 	"github.com/webp2p/srs-p2p/sidecar/indexer"
 )
@@ -23,6 +24,8 @@ type streamView struct {
 	indexer.StreamInfo
 	ManifestURL string     `json:"manifest_url"`
 	Swarm       *swarmView `json:"swarm,omitempty"`
+	// Pingback is the viewers' 10 s and 60 s windows (pingback.Summary).
+	Pingback any `json:"pingback,omitempty"`
 }
 
 // swarmView is the tracker's swarm of a stream's current epoch.
@@ -35,21 +38,65 @@ type swarmView struct {
 
 func (s *server) listStreams(w http.ResponseWriter, r *http.Request) {
 	list := s.streams.Streams()
+	swarms := s.swarmsByID()
+	views := make([]streamView, 0, len(list))
+	for _, st := range list {
+		views = append(views, s.view(st, swarms))
+	}
+	s.writeData(w, map[string]any{"streams": views})
+}
+
+// defaultVhost is SRS's vhost when a stream names none.
+const defaultVhost = "__defaultVhost__"
+
+// streamDetail serves GET /api/v1/streams/{app}/{stream}?vhost=V: the
+// stream as in the list, and with pingback on its windows and last hour.
+func (s *server) streamDetail(w http.ResponseWriter, r *http.Request) {
+	app, name := chi.URLParam(r, "app"), chi.URLParam(r, "stream")
+	vhost := r.URL.Query().Get("vhost")
+	if vhost == "" {
+		vhost = defaultVhost
+	}
+	for _, st := range s.streams.Streams() {
+		if st.Vhost != vhost || st.App != app || st.Name != name {
+			continue
+		}
+		data := map[string]any{"stream": s.view(st, s.swarmsByID())}
+		if s.cfg.Stats != nil {
+			if d, ok := s.cfg.Stats.Detail(st.SwarmID); ok {
+				data["pingback"] = d
+			}
+		}
+		s.writeData(w, data)
+		return
+	}
+	writeError(w, http.StatusNotFound, codeNotFound, "no live stream "+srslog.Quote(vhost+"/"+app+"/"+name, 256))
+}
+
+// swarmsByID indexes the tracker's swarms by swarm_id (empty without a
+// tracker).
+func (s *server) swarmsByID() map[string]swarmView {
 	bySwarm := map[string]swarmView{}
 	if s.cfg.Swarms != nil {
 		for _, sw := range s.cfg.Swarms.Swarms() {
 			bySwarm[sw.SwarmID] = swarmView{InfoHash: sw.InfoHash, Peers: sw.Peers, Complete: sw.Complete, Incomplete: sw.Incomplete}
 		}
 	}
-	views := make([]streamView, 0, len(list))
-	for _, st := range list {
-		v := streamView{StreamInfo: st, ManifestURL: ManifestPrefix + st.Manifest}
-		if sw, ok := bySwarm[st.SwarmID]; ok {
-			v.Swarm = &sw
-		}
-		views = append(views, v)
+	return bySwarm
+}
+
+// view is what the API shows of one stream.
+func (s *server) view(st indexer.StreamInfo, swarms map[string]swarmView) streamView {
+	v := streamView{StreamInfo: st, ManifestURL: ManifestPrefix + st.Manifest}
+	if sw, ok := swarms[st.SwarmID]; ok {
+		v.Swarm = &sw
 	}
-	s.writeData(w, map[string]any{"streams": views})
+	if s.cfg.Stats != nil {
+		if sum, ok := s.cfg.Stats.Summary(st.SwarmID); ok {
+			v.Pingback = sum
+		}
+	}
+	return v
 }
 
 // manifest serves the bytes of a manifest as last written. Like a live
