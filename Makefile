@@ -11,7 +11,7 @@ LISTEN   ?= 127.0.0.1:8085
 
 export FUZZTIME LISTEN BIN
 
-.PHONY: all build sdk deps test unit integration bench bench-stun bench-tracker demo lint fuzz clean
+.PHONY: all build sdk deps test unit integration bench bench-stun bench-tracker bench-pingback bench-e2e demo lint fuzz clean
 
 all: build
 
@@ -55,6 +55,10 @@ bench-stun: deps build
 bench-tracker:
 	$(GO) run ./bench/trackerload -conns 500 -every 20ms
 	$(GO) run ./bench/trackerload -idle 5000
+
+## bench-pingback: pingback ingest (reports/s per CPU-second) vs a read-and-discard handler, p99 at half rate
+bench-pingback:
+	$(GO) run ./bench/pingbackload
 
 ## demo: ffmpeg + srs-p2p on ./demo/hls, no SRS needed; Ctrl-C stops it
 demo:

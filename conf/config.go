@@ -139,12 +139,13 @@ type TrackerConfig struct {
 type PingbackConfig struct {
 	// Enabled serves the pingback endpoint. Default true.
 	Enabled bool `json:"enabled" restart:"true"`
-	// Interval is the report interval told to viewers, 2s..5m. Default 10s.
+	// Interval is the report interval told to viewers, 2s..2m. Default 10s.
 	Interval Duration `json:"interval" restart:"true"`
-	// Rate is the reports per second one source IP may send, 1..1000000.
-	// Viewers behind one NAT share it: 200 viewers every 10s send 20/s. Default 20.
+	// Rate is the reports per second one client network (IPv4 /24, IPv6
+	// /48) may send, 1..1000000. Viewers behind one NAT share it: 200
+	// viewers every 10s send 20/s. Default 20.
 	Rate int `json:"rate" restart:"true"`
-	// Burst is how many reports a source may send at once, 1..1000000. Default 200.
+	// Burst is how many reports a client network may send at once, 16..1000000. Default 200.
 	Burst int `json:"burst" restart:"true"`
 	// TrustProxy takes the viewer's address from X-Forwarded-For (set it only
 	// behind an edge that overwrites the header). Default false.
@@ -171,7 +172,8 @@ type PlayerConfig struct {
 	Enabled bool `json:"enabled" restart:"true"`
 	// PlaylistBase is the public URL prefix the page plays from:
 	// PlaylistBase + app/stream.m3u8, e.g. "https://cdn.example.com/".
-	// "" means "/hls/" when serve_hls is on; otherwise the page needs ?src=. Default "".
+	// "" means "/hls/": srs-p2p's own files with serve_hls, or a path
+	// your edge routes to the HLS files. ?src= on the page overrides it. Default "".
 	PlaylistBase string `json:"playlist_base" restart:"true"`
 	// ServeHLS serves hls.dir read-only at /hls/ (playlists, segments,
 	// manifests), for a demo or a small setup without SRS's http_server or

@@ -255,8 +255,8 @@ func checkOrigin(s string) string {
 
 func validatePingback(c *Config) error {
 	p := c.Pingback
-	if d := time.Duration(p.Interval); d < 2*time.Second || d > 5*time.Minute {
-		return invalid("pingback.interval", "must be between 2s and 5m (got %s)", d)
+	if d := time.Duration(p.Interval); d < 2*time.Second || d > 2*time.Minute {
+		return invalid("pingback.interval", "must be between 2s and 2m (got %s)", d)
 	}
 	if d := time.Duration(p.BadPeerCooldown); d < 10*time.Second || d > 24*time.Hour {
 		return invalid("pingback.bad_peer_cooldown", "must be between 10s and 24h (got %s)", d)
@@ -266,7 +266,7 @@ func validatePingback(c *Config) error {
 		v, low, high int
 	}{
 		{"pingback.rate", p.Rate, 1, 1_000_000},
-		{"pingback.burst", p.Burst, 1, 1_000_000},
+		{"pingback.burst", p.Burst, 16, 1_000_000}, // a full request holds 16 reports
 		{"pingback.max_viewers", p.MaxViewers, 1, 10_000_000},
 		{"pingback.bad_peer_reporters", p.BadPeerReporters, 1, 1000},
 	} {

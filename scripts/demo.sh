@@ -2,8 +2,11 @@
 # demo.sh shows srs-p2p at work without SRS: ffmpeg publishes a test
 # pattern as live HLS into ./demo/hls the way SRS writes it (segment to a
 # temp file then renamed, playlist replaced atomically, old segments
-# deleted), srs-p2p watches the dir and writes live/livestream.p2p.json
-# next to the playlist. Ctrl-C stops both.
+# deleted), srs-p2p watches the dir, writes live/livestream.p2p.json next to
+# the playlist, serves the files at /hls/ (standing in for SRS's
+# http_server or a CDN), and runs the tracker, STUN, pingback, the
+# dashboard and the player page. Open the player URL in two browser tabs
+# and watch the P2P share grow. Ctrl-C stops both.
 #
 # Environment: LISTEN (default 127.0.0.1:8085) is srs-p2p's HTTP address;
 # BIN (default bin/srs-p2p) the binary; STUN_LISTEN / STUN_ALT_LISTEN
@@ -41,9 +44,16 @@ stop() {
 trap stop EXIT
 trap 'exit 130' INT TERM
 
+stun=${STUN_LISTEN:-127.0.0.1:3478}
+stun_alt=${STUN_ALT_LISTEN:-127.0.0.1:3479}
+# The public URLs viewers use, written into every manifest: here the same
+# host the browser opens.
 SRS_P2P_HLS_DIR="$HLS" SRS_P2P_LISTEN="$LISTEN" \
-	SRS_P2P_STUN_LISTEN="${STUN_LISTEN:-127.0.0.1:3478}" \
-	SRS_P2P_STUN_ALT_LISTEN="${STUN_ALT_LISTEN:-127.0.0.1:3479}" \
+	SRS_P2P_STUN_LISTEN="$stun" SRS_P2P_STUN_ALT_LISTEN="$stun_alt" \
+	SRS_P2P_P2P_TRACKERS="ws://$host/p2p/v1/tracker" \
+	SRS_P2P_P2P_STUN="stun:$stun,stun:$stun_alt" \
+	SRS_P2P_P2P_PINGBACK="http://$host/p2p/v1/pingback" \
+	SRS_P2P_PLAYER_SERVE_HLS=true \
 	"$BIN" 2>demo/srs-p2p.log &
 pids+=($!)
 
@@ -74,13 +84,15 @@ done
 
 cat <<MSG
 
-  playlist  $HLS/live/livestream.m3u8   (a file: SRS or any web server serves it)
-  manifest  http://$host/p2p/v1/manifests/live/livestream.p2p.json
-            (the same bytes as $HLS/live/livestream.p2p.json)
-  API       http://$host/api/v1/streams
-  metrics   http://$host/metrics
-
-  try:      curl -s http://$host/p2p/v1/manifests/live/livestream.p2p.json
+  player     http://$host/play/live/livestream    <- open it in two (or more) tabs:
+             the second tab fetches segments from the first, each one checked
+             against the manifest's SHA-256; the page shows the P2P share live
+  dashboard  http://$host/                        viewers, offload, stalls, charts
+  playlist   http://$host/hls/live/livestream.m3u8
+  manifest   http://$host/hls/live/livestream.p2p.json
+             (also http://$host/p2p/v1/manifests/live/livestream.p2p.json)
+  API        http://$host/api/v1/streams
+  metrics    http://$host/metrics
 
   Ctrl-C stops ffmpeg and srs-p2p.
 MSG

@@ -23,6 +23,8 @@ import (
 	"github.com/webp2p/srs-p2p/sidecar/api"
 	"github.com/webp2p/srs-p2p/sidecar/hlswatch"
 	"github.com/webp2p/srs-p2p/sidecar/indexer"
+	"github.com/webp2p/srs-p2p/sidecar/pingback"
+	"github.com/webp2p/srs-p2p/sidecar/player"
 	"github.com/webp2p/srs-p2p/sidecar/stunserver"
 	"github.com/webp2p/srs-p2p/sidecar/tracker"
 )
@@ -41,6 +43,8 @@ type app struct {
 	hooks    *hooks.Handler
 	stun     *stunserver.Server
 	tracker  *tracker.Server
+	pingback *pingback.Server
+	player   *player.Player
 	srv      *http.Server
 	served   chan error
 	sets     []*metrics.Set
@@ -139,9 +143,19 @@ func start(ctx context.Context, confPath string, cfg *conf.Config, log *slog.Log
 		}
 		a.sets = append(a.sets, a.stun.Metrics())
 	}
+	viewers, err := a.startViewerServices(origin)
+	if err != nil {
+		_ = a.close(ctx)
+		return nil, err
+	}
+	mounts = append(mounts, viewers...)
 	var swarms api.Swarms
 	if cfg.Tracker.Enabled {
-		a.tracker, err = tracker.New(trackerConfig(cfg, log), a.ix)
+		tc := trackerConfig(cfg, log)
+		if a.pingback != nil {
+			tc.Scorer = a.pingback
+		}
+		a.tracker, err = tracker.New(tc, a.ix)
 		if err != nil {
 			_ = a.close(ctx)
 			return nil, fmt.Errorf("tracker: %w", err)
@@ -153,13 +167,17 @@ func start(ctx context.Context, confPath string, cfg *conf.Config, log *slog.Log
 	for _, s := range a.sets {
 		metrics.RegisterSet(s)
 	}
+	apiCfg := api.Config{ServerID: origin, Log: log, Version: version, Swarms: swarms}
+	if a.pingback != nil {
+		apiCfg.Stats = a.pingback
+	}
 	ln, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {
 		_ = a.close(ctx)
 		return nil, fmt.Errorf("listen: %w", err)
 	}
 	a.srv = &http.Server{
-		Handler:           api.NewRouter(api.Config{ServerID: origin, Log: log, Version: version, Swarms: swarms}, a.ix, mounts...),
+		Handler:           api.NewRouter(apiCfg, a.ix, mounts...),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      30 * time.Second,
@@ -191,6 +209,12 @@ func (a *app) close(ctx context.Context) error {
 	}
 	if a.stun != nil {
 		errs = append(errs, a.stun.Close())
+	}
+	if a.pingback != nil {
+		errs = append(errs, a.pingback.Close())
+	}
+	if a.player != nil {
+		errs = append(errs, a.player.Close())
 	}
 	if a.watcher != nil {
 		errs = append(errs, a.watcher.Close())
