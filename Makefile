@@ -51,8 +51,9 @@ bench: build
 bench-stun: deps build
 	$(GO) run ./bench/stunload -srs-p2p $(BIN)
 
-## bench-tracker: tracker relayed frames/s, offer->answer round trip, RSS per idle peer
-bench-tracker:
+## bench-tracker: relayed messages/s (per tracker CPU-second), offer->answer round trip, RSS per idle peer:
+## srs-p2p vs npm bittorrent-tracker, same run
+bench-tracker: deps
 	$(GO) run ./bench/trackerload -conns 500 -every 20ms
 	$(GO) run ./bench/trackerload -idle 5000
 

@@ -2,9 +2,8 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/json"
 	"fmt"
+	"math/rand/v2"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -14,132 +13,151 @@ import (
 	"github.com/webp2p/srs-p2p/sidecar/tracker"
 )
 
-// maxSamples bounds the round-trip samples kept.
-const maxSamples = 200000
+const (
+	// maxSamples bounds the round-trip samples kept (8 bytes each).
+	maxSamples = 1 << 20
+	// maxExamples bounds the wrong frames and failure reasons quoted.
+	maxExamples = 5
+	// dialTimeout bounds one WebSocket handshake.
+	dialTimeout = 10 * time.Second
+)
 
+// loadResult is one tracker's throughput run. Rates count the measured
+// window only; wrong frames, failures and lost connections the whole run.
 type loadResult struct {
-	window                  time.Duration
-	frames, offers, answers uint64
-	rtt                     benchutil.Summary
-	serverCPU               time.Duration // 0 when the tracker is not our child
+	window     time.Duration
+	offersSent uint64 // offers the clients announced
+	frames     uint64 // every frame the clients received
+	offers     uint64 // offers relayed to the clients, checked
+	answers    uint64 // answers relayed to the clients, checked
+	rtt        benchutil.Summary
+	serverCPU  time.Duration
+	clientCPU  time.Duration // this program's: the load shares the machine
+	serverRSS  int64         // at the end of the window
+	stall      time.Duration // machine CPU pressure stall in the window; -1 unknown
+	failures   uint64
+	wrong      uint64
+	lostConns  uint64 // connections the tracker ended during the run
+	examples   []string
 }
 
-func (r loadResult) perSec(n uint64) float64 { return float64(n) / r.window.Seconds() }
+func (r loadResult) perSec(n uint64) float64 {
+	if r.window <= 0 {
+		return 0
+	}
+	return float64(n) / r.window.Seconds()
+}
+
+// relayed is what the issue calls relayed messages: offers and answers.
+func (r loadResult) relayed() uint64 { return r.offers + r.answers }
+
+// perCPUSecond is relayed messages per second of the tracker's CPU time.
+func (r loadResult) perCPUSecond() float64 {
+	if r.serverCPU <= 0 {
+		return 0
+	}
+	return float64(r.relayed()) / r.serverCPU.Seconds()
+}
 
 // counters are shared by all connections; measuring is set during the window.
 type counters struct {
-	measuring               atomic.Bool
-	frames, offers, answers atomic.Uint64
-	mu                      sync.Mutex
-	rtt                     []time.Duration
+	measuring                           atomic.Bool
+	stopping                            atomic.Bool
+	offersSent, frames, offers, answers atomic.Uint64
+	failures, wrong, lostConns          atomic.Uint64
+	mu                                  sync.Mutex
+	rtt                                 []time.Duration
+	examples                            []string
 }
 
-type wireIn struct {
-	Action   string          `json:"action"`
-	Offer    json.RawMessage `json:"offer"`
-	Answer   json.RawMessage `json:"answer"`
-	OfferID  string          `json:"offer_id"`
-	PeerID   string          `json:"peer_id"`
-	InfoHash string          `json:"info_hash"`
-	Failure  string          `json:"failure reason"`
+func (c *counters) example(format string, args ...any) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.examples) < maxExamples {
+		c.examples = append(c.examples, fmt.Sprintf(format, args...))
+	}
 }
 
-// loadPeer is one connection: it announces every o.every with fresh offers
-// and answers every offer it gets.
+// loadPeer is one connection with one peer_id in one swarm.
 type loadPeer struct {
-	ws       *websocket.Conn
-	peerID   string
-	infoHash string
-	mu       sync.Mutex
-	sent     map[string]time.Time // offer_id -> when announced
+	ws *websocket.Conn
+	me identity
 }
 
 func swarmHash(i int) string { return tracker.InfoHashFor(fmt.Sprintf("trackerload-swarm-%d", i)) }
 
+// randomASCII returns n letters and digits. The ids need to be unique,
+// not secret: math/rand is enough and much cheaper than crypto/rand.
 func randomASCII(n int) string {
 	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 	b := make([]byte, n)
-	_, _ = rand.Read(b)
 	for i := range b {
-		b[i] = alphabet[int(b[i])%len(alphabet)]
+		b[i] = alphabet[rand.IntN(len(alphabet))]
 	}
 	return string(b)
 }
 
 func dialPeer(ctx context.Context, url string, i, swarms int) (*loadPeer, error) {
-	dctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	dctx, cancel := context.WithTimeout(ctx, dialTimeout)
 	defer cancel()
 	ws, _, err := websocket.Dial(dctx, url, nil)
 	if err != nil {
 		return nil, err
 	}
 	ws.SetReadLimit(1 << 20)
-	return &loadPeer{ws: ws, peerID: "-TL0001-" + randomASCII(12), infoHash: swarmHash(i % swarms), sent: map[string]time.Time{}}, nil
+	sw := i % swarms
+	return &loadPeer{ws: ws, me: identity{peerID: "-TL0001-" + randomASCII(12), infoHash: swarmHash(sw), swarm: sw}}, nil
 }
 
-func (p *loadPeer) write(ctx context.Context, v any) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
+// announce sends an announce with n fresh offers.
+func (p *loadPeer) announce(ctx context.Context, event string, n int) error {
+	ids := make([]string, n)
+	for i := range ids {
+		ids[i] = randomASCII(20)
 	}
-	return p.ws.Write(ctx, websocket.MessageText, b)
+	return p.ws.Write(ctx, websocket.MessageText, appendAnnounce(make([]byte, 0, 256+n*128), p.me, event, ids, sinceBase()))
 }
 
-func (p *loadPeer) announce(ctx context.Context, event string, offers int) error {
-	list := make([]map[string]any, offers)
-	now := time.Now()
-	p.mu.Lock()
-	for i := range list {
-		id := randomASCII(20)
-		p.sent[id] = now
-		list[i] = map[string]any{"offer_id": id, "offer": map[string]any{"type": "offer", "sdp": "v=0 trackerload"}}
-	}
-	for id, at := range p.sent { // offers the tracker could not place expire
-		if now.Sub(at) > 50*time.Second {
-			delete(p.sent, id)
-		}
-	}
-	p.mu.Unlock()
-	m := map[string]any{"action": "announce", "info_hash": p.infoHash, "peer_id": p.peerID, "numwant": offers,
-		"uploaded": 0, "downloaded": 0, "offers": list}
-	if event != "" {
-		m["event"] = event
-	}
-	return p.write(ctx, m)
-}
-
-// readLoop answers offers and times answers until the connection ends.
+// readLoop checks every frame, answers offers and times answers until the
+// connection ends.
 func (p *loadPeer) readLoop(ctx context.Context, c *counters) {
+	buf := make([]byte, 0, 512)
 	for {
 		_, data, err := p.ws.Read(ctx)
 		if err != nil {
+			if ctx.Err() == nil && !c.stopping.Load() {
+				c.lostConns.Add(1)
+				c.example("connection of %s ended by the tracker: %v", p.me.peerID, err)
+			}
 			return
-		}
-		var in wireIn
-		if json.Unmarshal(data, &in) != nil {
-			continue
 		}
 		measuring := c.measuring.Load()
 		if measuring {
 			c.frames.Add(1)
 		}
-		switch {
-		case in.Offer != nil:
+		kind, offer, sent, err := classify(data, p.me)
+		if err != nil {
+			c.wrong.Add(1)
+			c.example("wrong frame (%v): %.200s", err, data)
+			continue
+		}
+		switch kind {
+		case kindFailure:
+			c.failures.Add(1)
+			c.example("failure frame: %.200s", data)
+		case kindOffer:
 			if measuring {
 				c.offers.Add(1)
 			}
-			_ = p.write(ctx, map[string]any{"action": "announce", "info_hash": in.InfoHash, "peer_id": p.peerID,
-				"to_peer_id": in.PeerID, "offer_id": in.OfferID, "answer": map[string]any{"type": "answer", "sdp": "v=0 answer"}})
-		case in.Answer != nil:
-			p.mu.Lock()
-			at, ok := p.sent[in.OfferID]
-			delete(p.sent, in.OfferID)
-			p.mu.Unlock()
-			if ok && measuring {
+			buf = appendAnswer(buf[:0], p.me, offer)
+			_ = p.ws.Write(ctx, websocket.MessageText, buf)
+		case kindAnswer:
+			if measuring {
 				c.answers.Add(1)
+				rtt := sinceBase() - sent
 				c.mu.Lock()
 				if len(c.rtt) < maxSamples {
-					c.rtt = append(c.rtt, time.Since(at))
+					c.rtt = append(c.rtt, rtt)
 				}
 				c.mu.Unlock()
 			}
@@ -147,18 +165,41 @@ func (p *loadPeer) readLoop(ctx context.Context, c *counters) {
 	}
 }
 
-func runLoad(ctx context.Context, url string, pid int, o options) (loadResult, error) {
+// announceLoop announces every o.every, the first one after a stagger so
+// the connections spread over one period.
+func (p *loadPeer) announceLoop(ctx context.Context, i, n int, o options, c *counters) {
+	t := time.NewTimer(time.Duration(i) * o.every / time.Duration(n))
+	defer t.Stop()
+	event := "started"
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		if p.announce(ctx, event, o.offers) != nil {
+			return
+		}
+		if c.measuring.Load() {
+			c.offersSent.Add(uint64(o.offers))
+		}
+		event = ""
+		t.Reset(o.every)
+	}
+}
+
+func runLoad(ctx context.Context, srv *trackerProc, o options) (loadResult, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var c counters
 	peers := make([]*loadPeer, 0, o.conns)
 	defer func() {
 		for _, p := range peers {
-			p.ws.CloseNow()
+			_ = p.ws.CloseNow()
 		}
 	}()
 	for i := range o.conns {
-		p, err := dialPeer(ctx, url, i, o.swarms)
+		p, err := dialPeer(ctx, srv.url, i, o.swarms)
 		if err != nil {
 			return loadResult{}, fmt.Errorf("connection %d: %w", i, err)
 		}
@@ -167,49 +208,64 @@ func runLoad(ctx context.Context, url string, pid int, o options) (loadResult, e
 	var wg sync.WaitGroup
 	for i, p := range peers {
 		wg.Go(func() { p.readLoop(ctx, &c) })
-		wg.Go(func() {
-			// stagger the announces over one period
-			t := time.NewTimer(time.Duration(i) * o.every / time.Duration(len(peers)))
-			defer t.Stop()
-			event := "started"
-			for {
-				select {
-				case <-ctx.Done():
-					return
-				case <-t.C:
-				}
-				if p.announce(ctx, event, o.offers) != nil {
-					return
-				}
-				event = ""
-				t.Reset(o.every)
-			}
-		})
+		wg.Go(func() { p.announceLoop(ctx, i, len(peers), o, &c) })
 	}
-	time.Sleep(o.warmup) // the load runs while we wait; nothing to wait on
-	cpu0, _ := readCPU(pid)
+	stop := func() {
+		c.stopping.Store(true)
+		cancel()
+		for _, p := range peers {
+			_ = p.ws.CloseNow()
+		}
+		wg.Wait()
+	}
+	if err := sleepCtx(ctx, o.warmup); err != nil {
+		stop()
+		return loadResult{}, err
+	}
+	pid := srv.proc.PID()
+	cpu0, err := readCPU(pid)
+	if err != nil {
+		stop()
+		return loadResult{}, err
+	}
+	self0, err := readCPU(0)
+	if err != nil {
+		stop()
+		return loadResult{}, err
+	}
+	stall0, stallOK := benchutil.ReadCPUPressure()
 	c.measuring.Store(true)
 	start := time.Now()
-	time.Sleep(o.duration)
+	err = sleepCtx(ctx, o.duration)
 	c.measuring.Store(false)
 	window := time.Since(start)
-	cpu1, _ := readCPU(pid)
-	cancel()
-	for _, p := range peers {
-		p.ws.CloseNow()
+	cpu1, cpuErr := readCPU(pid)
+	self1, selfErr := readCPU(0)
+	stall1, stallOK1 := benchutil.ReadCPUPressure()
+	stall := stall1 - stall0
+	if !stallOK || !stallOK1 {
+		stall = -1
 	}
-	wg.Wait()
+	mem, memErr := benchutil.ReadMemory(pid)
+	stop()
+	for _, e := range []error{err, srv.exited(), cpuErr, selfErr, memErr} {
+		if e != nil {
+			return loadResult{}, e
+		}
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return loadResult{window: window, frames: c.frames.Load(), offers: c.offers.Load(), answers: c.answers.Load(),
-		rtt: benchutil.Summarize(c.rtt), serverCPU: cpu1 - cpu0}, nil
+	return loadResult{
+		window: window, offersSent: c.offersSent.Load(), frames: c.frames.Load(),
+		offers: c.offers.Load(), answers: c.answers.Load(), rtt: benchutil.Summarize(c.rtt),
+		serverCPU: cpu1 - cpu0, clientCPU: self1 - self0, serverRSS: mem.RSS, stall: stall,
+		failures: c.failures.Load(), wrong: c.wrong.Load(), lostConns: c.lostConns.Load(),
+		examples: c.examples,
+	}, nil
 }
 
-// readCPU is the CPU time pid has used (0 when pid is 0: not our child).
+// readCPU is the CPU time pid (0: this process) has used so far.
 func readCPU(pid int) (time.Duration, error) {
-	if pid == 0 {
-		return 0, nil
-	}
 	t, err := benchutil.ReadCPU(pid)
 	if err != nil {
 		return 0, err
@@ -218,41 +274,15 @@ func readCPU(pid int) (time.Duration, error) {
 	return benchutil.TicksToDuration(t.Total(), hz), nil
 }
 
-// runIdle connects n peers that announce once (no offers) and reports the
-// tracker's RSS growth per peer.
-func runIdle(ctx context.Context, url string, pid, n int) error {
-	if pid == 0 {
-		return fmt.Errorf("-idle needs the child tracker (no -url): it reads its RSS")
+// sleepCtx waits d while the load runs (there is nothing to wait on: the
+// window is a length of time), or until ctx ends.
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
 	}
-	before, err := benchutil.ReadMemory(pid)
-	if err != nil {
-		return err
-	}
-	peers := make([]*loadPeer, 0, n)
-	defer func() {
-		for _, p := range peers {
-			p.ws.CloseNow()
-		}
-	}()
-	for i := range n {
-		p, err := dialPeer(ctx, url, i, 100)
-		if err != nil {
-			return fmt.Errorf("connection %d: %w", i, err)
-		}
-		if err := p.announce(ctx, "started", 0); err != nil {
-			return err
-		}
-		if _, _, err := p.ws.Read(ctx); err != nil { // the announce reply
-			return err
-		}
-		peers = append(peers, p)
-	}
-	after, err := benchutil.ReadMemory(pid)
-	if err != nil {
-		return err
-	}
-	grew := after.RSS - before.RSS
-	fmt.Printf("idle peers=%d tracker RSS before=%d KB after=%d KB per peer=%.1f KB (target <= 10 KB)\n",
-		n, before.RSS>>10, after.RSS>>10, float64(grew)/float64(n)/1024)
-	return nil
 }

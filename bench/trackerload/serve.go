@@ -26,6 +26,7 @@ func serve(ctx context.Context, addr string, stdout io.Writer) error {
 	defer stop()
 	t, err := tracker.New(tracker.Config{
 		AllowUnknownSwarms: true,
+		Interval:           announceInterval,
 		MaxConns:           100000,
 		MaxSwarmsPerConn:   4,
 		MessagesPerSecond:  10000,
