@@ -60,10 +60,8 @@ func serve(ctx context.Context, confPath string, cfg *conf.Config, stderr io.Wri
 	ctx = srslog.NewContext(ctx)
 	log.InfoContext(ctx, "srs-p2p "+version+" starting", "config", confPath, "pid", os.Getpid(), "settings", cfg.Summary())
 
-	a, err := start(ctx, confPath, cfg, log, level)
-	if err != nil {
-		return err
-	}
+	// Watch the file and SIGHUP before the services start, so a change
+	// made as soon as "http: listening" is logged is not missed.
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(hup)
@@ -76,6 +74,10 @@ func serve(ctx context.Context, confPath string, cfg *conf.Config, stderr io.Wri
 			defer w.Close()
 			changed = w.C()
 		}
+	}
+	a, err := start(ctx, confPath, cfg, log, level)
+	if err != nil {
+		return err
 	}
 	for {
 		select {
