@@ -61,6 +61,10 @@ bench-tracker: deps
 bench-pingback:
 	$(GO) run ./bench/pingbackload
 
+## bench-e2e: 6 viewers in headless Chromium for 3 min: P2P offload vs 1-1/N, stalls, latency behind live
+bench-e2e: deps build
+	$(GO) run ./bench/e2e -bin $(BIN)
+
 ## demo: ffmpeg + srs-p2p on ./demo/hls, no SRS needed; Ctrl-C stops it
 demo:
 	scripts/demo.sh
