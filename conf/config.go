@@ -153,7 +153,7 @@ type PingbackConfig struct {
 	// MaxViewers bounds the sessions tracked per stream, 1..10000000. Default 100000.
 	MaxViewers int `json:"max_viewers" restart:"true"`
 	// BadPeerReporters is how many distinct viewers must blame a peer for
-	// hash failures before the tracker stops offering it, 1..1000. Default 2.
+	// hash failures before the tracker stops offering it, 1..64. Default 2.
 	BadPeerReporters int `json:"bad_peer_reporters" restart:"true"`
 	// BadPeerCooldown is how long a blamed peer gets no offers, 10s..24h. Default 5m.
 	BadPeerCooldown Duration `json:"bad_peer_cooldown" restart:"true"`

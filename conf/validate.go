@@ -268,7 +268,7 @@ func validatePingback(c *Config) error {
 		{"pingback.rate", p.Rate, 1, 1_000_000},
 		{"pingback.burst", p.Burst, 16, 1_000_000}, // a full request holds 16 reports
 		{"pingback.max_viewers", p.MaxViewers, 1, 10_000_000},
-		{"pingback.bad_peer_reporters", p.BadPeerReporters, 1, 1000},
+		{"pingback.bad_peer_reporters", p.BadPeerReporters, 1, 64},
 	} {
 		if err := between(b.key, b.v, b.low, b.high); err != nil {
 			return err

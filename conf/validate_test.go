@@ -27,7 +27,7 @@ func TestValidateRules(t *testing.T) {
 		{"pingback rate", func(c *Config) { c.Pingback.Rate = 0 }, "'pingback.rate' must be between 1 and 1000000"},
 		{"pingback burst", func(c *Config) { c.Pingback.Burst = 0 }, "'pingback.burst' must be between 16"},
 		{"pingback max viewers", func(c *Config) { c.Pingback.MaxViewers = 0 }, "'pingback.max_viewers' must be between 1"},
-		{"pingback reporters", func(c *Config) { c.Pingback.BadPeerReporters = 1001 }, "'pingback.bad_peer_reporters' must be between 1 and 1000"},
+		{"pingback reporters", func(c *Config) { c.Pingback.BadPeerReporters = 65 }, "'pingback.bad_peer_reporters' must be between 1 and 64"},
 		{"player base path", func(c *Config) { c.Player.PlaylistBase = "/hls/" }, ""},
 		{"player base url", func(c *Config) { c.Player.PlaylistBase = "https://cdn.example.com/live-hls/" }, ""},
 		{"player base no slash", func(c *Config) { c.Player.PlaylistBase = "/hls" }, "'player.playlist_base' must end with /"},

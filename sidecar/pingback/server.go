@@ -46,10 +46,13 @@ type Server struct {
 	wg        sync.WaitGroup
 	closeOnce sync.Once
 
-	mu          sync.RWMutex
-	streams     map[string]*liveStream // by swarm_id
-	lastRefresh time.Time
-	lastSweep   int64 // slot of the last sweep
+	mu      sync.RWMutex
+	streams map[string]*liveStream // by swarm_id
+	// refreshes counts refreshes started on demand; refreshMu lets one run
+	// at a time.
+	refreshes atomic.Uint64
+	refreshMu sync.Mutex
+	lastSweep int64 // slot of the last sweep
 
 	// books maps info_hash to the peerBook of a stream with statistics;
 	// replaced whole, so the tracker reads it without a lock.

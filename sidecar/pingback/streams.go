@@ -15,10 +15,6 @@ type liveStream struct {
 	stats   *streamStats // nil until its first report; guarded by Server.mu
 }
 
-// refreshMinGap bounds how often reports for unknown swarm_ids make the
-// server ask the stream source, so a flood of them costs nothing.
-const refreshMinGap = 100 * time.Millisecond
-
 // syncStreams takes the source's list: new streams become known, missing
 // ones start their grace, and streams past it are dropped with their
 // statistics and metrics.
@@ -66,28 +62,35 @@ func (s *Server) syncStreams(list []indexer.StreamInfo, now time.Time) {
 	}
 }
 
+// refreshTicket is taken before a lookup that may miss; refreshIfUnknown
+// with it asks the source again unless a refresh started after the ticket
+// was taken (that one saw everything this caller could have seen).
+func (s *Server) refreshTicket() uint64 { return s.refreshes.Load() }
+
 // refreshIfUnknown asks the source at once when a report names a swarm_id
 // that is not known: a viewer of a stream that started a moment ago must
-// not be refused until the next poll.
-func (s *Server) refreshIfUnknown(now time.Time) {
-	s.mu.Lock()
-	due := now.Sub(s.lastRefresh) >= refreshMinGap || now.Before(s.lastRefresh)
-	if due {
-		s.lastRefresh = now
+// not be refused until the next poll. Concurrent callers share one refresh
+// at a time, so a flood of unknown swarm_ids costs at most one refresh in
+// flight, never a queue of them; and a caller never relies on a refresh
+// that read the source before it arrived.
+func (s *Server) refreshIfUnknown(ticket uint64, now time.Time) {
+	s.refreshMu.Lock()
+	defer s.refreshMu.Unlock()
+	if s.refreshes.Load() != ticket {
+		return
 	}
-	s.mu.Unlock()
-	if due {
-		s.syncStreams(s.src.Streams(), now)
-	}
+	s.refreshes.Add(1)
+	s.syncStreams(s.src.Streams(), now)
 }
 
 // resolve finds the stream statistics of every report, creating those of
 // streams reported on for the first time.
 func (s *Server) resolve(reports []Report, now time.Time) ([]*streamStats, error) {
 	targets := make([]*streamStats, len(reports))
+	ticket := s.refreshTicket()
 	missing, err := s.lookup(reports, targets)
 	if err != nil {
-		s.refreshIfUnknown(now)
+		s.refreshIfUnknown(ticket, now)
 		missing, err = s.lookup(reports, targets)
 	}
 	if err != nil {

@@ -78,22 +78,26 @@ func TestNewStreamFoundOnFirstReport(t *testing.T) {
 	if acc, _ := e.post(r); acc != 1 {
 		t.Fatal("report for a new stream refused")
 	}
-	// Unknown streams make the source be asked at most every refreshMinGap.
+	// Each report for an unknown stream asks the source again: one that
+	// read the source before the stream appeared must not refuse it.
 	r.SwarmID = "srs-p2p:test/nope"
-	e.clock.Add(time.Second)
 	before := e.src.callCount()
 	for i := 0; i < 3; i++ {
 		if rp := e.postRaw(batchJSON(t, r), "application/json", "", ""); rp.status != 404 {
 			t.Fatalf("unknown stream: %d %s", rp.status, rp.body)
 		}
 	}
-	if got := e.src.callCount() - before; got != 1 {
-		t.Fatalf("source asked %d times for 3 unknown reports at once, want 1", got)
+	if got := e.src.callCount() - before; got != 3 {
+		t.Fatalf("source asked %d times for 3 unknown reports, want 3", got)
 	}
-	e.clock.Add(refreshMinGap)
-	e.postRaw(batchJSON(t, r), "application/json", "", "")
-	if got := e.src.callCount() - before; got != 2 {
-		t.Fatalf("source asked %d times, want 2 after the gap", got)
+	// The stream appears right after a refresh, on the same clock tick
+	// (the race the old 100 ms refresh gap lost): its first report counts.
+	const swarmD = "srs-p2p:test/__defaultVhost__/live/fourth/vid-dddd"
+	e.src.set(streamInfo(swarmA, "livestream"), streamInfo(swarmB, "other"), streamInfo(swarmC, "third"), streamInfo(swarmD, "fourth"))
+	r = rep("sessionD", 1)
+	r.SwarmID = swarmD
+	if acc, _ := e.post(r); acc != 1 {
+		t.Fatal("report for a stream listed right after a refresh refused")
 	}
 }
 

@@ -60,13 +60,14 @@ func (s *Server) Detail(swarmID string) (any, bool) {
 	return Detail{Windows: Windows{W10s: w[0], W60s: w[1], W300s: w[2]}, History: h}, true
 }
 
-// known is statsOf, asking the source again (at most every
-// refreshMinGap) for a swarm_id it does not know: the API lists the
-// source's streams, which may be newer than the last poll.
+// known is statsOf, asking the source again (see refreshIfUnknown) for a
+// swarm_id it does not know: the API lists the source's streams, which may
+// be newer than the last poll.
 func (s *Server) known(swarmID string) (*streamStats, bool) {
+	ticket := s.refreshTicket()
 	st, ok := s.statsOf(swarmID)
 	if !ok && swarmID != "" {
-		s.refreshIfUnknown(s.cfg.Now())
+		s.refreshIfUnknown(ticket, s.cfg.Now())
 		st, ok = s.statsOf(swarmID)
 	}
 	return st, ok
