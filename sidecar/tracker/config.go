@@ -33,7 +33,8 @@ type Config struct {
 	// IdleTimeout is how long a connection with peers may stay silent.
 	// Default 2 x Interval + 30s.
 	IdleTimeout time.Duration
-	// WriteTimeout bounds writing one frame to a client. Default 10s.
+	// WriteTimeout bounds one write to a client whose socket is full; a
+	// client that does not take it in time is closed. Default 10s.
 	WriteTimeout time.Duration
 	// SendQueue is the per-connection outgoing frame queue; frames for a
 	// connection whose queue is full are dropped. Default 64.

@@ -2,48 +2,50 @@ package tracker
 
 import (
 	"context"
-	"errors"
 	"net"
 	"net/http"
 	"net/netip"
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
+	"syscall"
 	"time"
 
-	"github.com/coder/websocket"
+	"github.com/gobwas/ws"
 	"github.com/webp2p/srs-p2p/internal/srslog"
 	"github.com/webp2p/srs-p2p/internal/streamtoken"
 )
 
-// conn is one WebSocket client. The reader goroutine (the HTTP handler's)
-// owns the rate bucket; peers is guarded by Server.mu; send is drained by
-// the writer goroutine.
+// conn is one WebSocket client, served by one goroutine (serveConn) that
+// reads, handles and flushes. Reader-owned fields are touched only by it;
+// peers is guarded by Server.mu; the sending side by wmu (see send.go).
 type conn struct {
 	id     uint64
-	ws     *websocket.Conn
-	ctx    context.Context // log context with the connection's cid
+	nc     net.Conn
+	raw    syscall.RawConn // nil when nc is no plain socket (TLS): writes go to a writer goroutine
 	prefix netip.Prefix
 	tok    *streamtoken.Token
 
-	// Outgoing frames. A writer goroutine runs only while the queue is not
-	// empty, so an idle peer costs no goroutine beyond its reader.
-	qmu     sync.Mutex
-	queue   []outFrame
-	writing bool
-	done    bool // the reader ended: drop everything
-
-	peers map[string]*peer // one peer per swarm, by info_hash; Server.mu
-
+	// reader-owned
+	rd       msgReader
+	b        *batch
+	logCtx   context.Context // made on first use: a log context with a cid
 	tokens   float64
 	lastFill time.Time
-}
+	armedAt  time.Time // when the read deadline was last set
+	armedFor time.Duration
 
-// outFrame is a frame queued for a client; relayed frames carry when the
-// tracker read the frame they relay, for the relay latency histogram.
-type outFrame struct {
-	data   []byte
-	readAt time.Time
+	peers    []*peer     // one per swarm; Server.mu
+	served   bool        // nc is set and serveConn runs; Server.mu
+	hasPeers atomic.Bool // len(peers) > 0, for the reader's timeout choice
+
+	wmu      sync.Mutex
+	out      *outbox
+	inFlight int  // frames a writer took from out and is writing
+	writing  bool // a goroutine is writing c's outbox
+	closing  bool // a close frame is queued: nothing more is
+	done     bool // the connection ended: drop everything
 }
 
 // ServeHTTP upgrades GET /p2p/v1/tracker to a WebSocket and serves it until
@@ -68,45 +70,84 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	c := &conn{tok: tok, peers: map[string]*peer{}}
+	c := &conn{tok: tok}
 	if reason := s.admit(c); reason != "" {
 		s.m.rejected[reason].Inc()
 		http.Error(w, "tracker busy", http.StatusServiceUnavailable)
 		return
 	}
-	defer s.wg.Done()
-	defer s.m.conns.Add(-1)
-
-	ws, err := websocket.Accept(w, r, &websocket.AcceptOptions{
-		InsecureSkipVerify: true, // the Origin was checked above, against our own list
-		CompressionMode:    websocket.CompressionDisabled,
-	})
-	if err != nil {
-		s.m.rejected[rejectHandshake].Inc()
-		s.forget(c)
+	if code, msg := checkUpgrade(w, r); code != 0 {
+		s.unadmit(c)
+		http.Error(w, msg, code)
 		return
 	}
-	ws.SetReadLimit(s.cfg.MaxFrameBytes)
-	c.ctx = srslog.NewContext(s.ctx)
+	upgrader := ws.HTTPUpgrader{Timeout: s.cfg.WriteTimeout}
+	nc, rw, _, err := upgrader.Upgrade(r, w)
+	if err != nil {
+		if nc != nil {
+			_ = nc.Close()
+		}
+		s.unadmit(c)
+		return
+	}
+	c.nc = nc
+	if sc, ok := nc.(syscall.Conn); ok && rawIO {
+		c.raw, _ = sc.SyscallConn()
+	}
 	c.prefix = s.remotePrefix(r.RemoteAddr)
 	c.lastFill = s.now()
 	c.tokens = 2 * s.cfg.MessagesPerSecond
+	c.rd = msgReader{src: nc, raw: c.raw, pool: s.bufs, limit: int(s.cfg.MaxFrameBytes), beforeRead: func() { s.beforeRead(c) }}
+	if n := rw.Reader.Buffered(); n > 0 { // the client did not wait for our 101
+		b, _ := rw.Reader.Peek(n)
+		c.rd.preload(b)
+	}
 
 	s.mu.Lock()
-	c.ws = ws
 	closed := s.closed
+	c.served = !closed
 	s.mu.Unlock()
-	if closed { // Close ran between admit and here and did not see ws
-		ws.CloseNow()
-		s.forget(c)
+	if closed { // Close ran between admit and here and did not see nc
+		_ = nc.Close()
+		c.rd.release()
+		s.unadmitUpgraded(c)
 		return
 	}
-	s.readLoop(c)
-	c.qmu.Lock()
-	c.done, c.queue = true, nil
-	c.qmu.Unlock()
-	ws.CloseNow()
-	s.forget(c)
+	// A fresh goroutine: the HTTP server's, with its deep stack and
+	// buffers, ends here.
+	go s.serveConn(c)
+}
+
+// checkUpgrade checks the WebSocket handshake before the connection is
+// hijacked, with the statuses clients got from this tracker before.
+func checkUpgrade(w http.ResponseWriter, r *http.Request) (int, string) {
+	if !r.ProtoAtLeast(1, 1) {
+		return http.StatusUpgradeRequired, "websocket: HTTP/1.1 required"
+	}
+	if !headerHasToken(r.Header, "Connection", "upgrade") || !headerHasToken(r.Header, "Upgrade", "websocket") {
+		w.Header().Set("Connection", "Upgrade")
+		w.Header().Set("Upgrade", "websocket")
+		return http.StatusUpgradeRequired, "websocket: upgrade required"
+	}
+	if r.Header.Get("Sec-WebSocket-Version") != "13" {
+		w.Header().Set("Sec-WebSocket-Version", "13")
+		return http.StatusBadRequest, "websocket: unsupported version"
+	}
+	if keys := r.Header.Values("Sec-WebSocket-Key"); len(keys) != 1 || len(strings.TrimSpace(keys[0])) != 24 {
+		return http.StatusBadRequest, "websocket: bad Sec-WebSocket-Key"
+	}
+	return 0, ""
+}
+
+func headerHasToken(h http.Header, name, token string) bool {
+	for _, v := range h.Values(name) {
+		for t := range strings.SplitSeq(v, ",") {
+			if strings.EqualFold(strings.TrimSpace(t), token) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // admit registers c unless the Server is closed or full; it returns the
@@ -125,12 +166,26 @@ func (s *Server) admit(c *conn) string {
 	return ""
 }
 
+// unadmit undoes admit for a failed handshake.
+func (s *Server) unadmit(c *conn) {
+	s.m.rejected[rejectHandshake].Inc()
+	s.unadmitUpgraded(c)
+}
+
+func (s *Server) unadmitUpgraded(c *conn) {
+	s.forget(c)
+	s.m.conns.Add(-1)
+	s.wg.Done()
+}
+
 // forget removes c and every peer it announced.
 func (s *Server) forget(c *conn) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	delete(s.conns, c)
-	for _, p := range c.peers {
+	ps := c.peers
+	c.peers = nil
+	for _, p := range ps {
 		s.removePeer(p)
 	}
 }
@@ -154,106 +209,35 @@ func (s *Server) remotePrefix(remote string) netip.Prefix {
 	return networkPrefix(addr, s.cfg.IPv4PrefixBits, s.cfg.IPv6PrefixBits)
 }
 
-func (s *Server) readLoop(c *conn) {
-	for {
-		timeout := s.cfg.ReadTimeout
-		s.mu.Lock()
-		if len(c.peers) > 0 {
-			timeout = s.cfg.IdleTimeout
-		}
-		s.mu.Unlock()
-		ctx, cancel := context.WithTimeout(s.ctx, timeout)
-		_, data, err := c.ws.Read(ctx)
-		timedOut := ctx.Err() == context.DeadlineExceeded
-		cancel()
-		if err != nil {
-			switch {
-			case errors.Is(err, websocket.ErrMessageTooBig):
-				s.m.closed[closeFrameTooLarge].Inc()
-			case timedOut:
-				s.m.closed[closeTimeout].Inc()
-			}
-			return
-		}
-		readAt := time.Now()
-		if !s.allowMessage(c) {
-			s.fail(c, actionAnnounce, reasonRateLimited, "")
-			continue
-		}
-		s.handle(c, data, readAt)
+// logContext is c's log context, with a context id of its own.
+func (c *conn) logContext(parent context.Context) context.Context {
+	if c.logCtx == nil {
+		c.logCtx = srslog.NewContext(parent)
 	}
+	return c.logCtx
 }
 
-// allowMessage takes one token from the connection's bucket.
-func (s *Server) allowMessage(c *conn) bool {
-	now := s.now()
-	burst := 2 * s.cfg.MessagesPerSecond
-	c.tokens += now.Sub(c.lastFill).Seconds() * s.cfg.MessagesPerSecond
-	c.tokens = min(c.tokens, burst)
-	c.lastFill = now
-	if c.tokens < 1 {
-		return false
-	}
-	c.tokens--
-	return true
-}
-
-// writeLoop sends queued frames until the queue is empty. It is started by
-// enqueue; the connection's reader is running (so Close waits for it too).
-func (s *Server) writeLoop(c *conn) {
-	defer s.wg.Done()
-	for {
-		c.qmu.Lock()
-		if len(c.queue) == 0 || c.done {
-			c.writing = false
-			c.queue = nil // release the backing array of a burst
-			c.qmu.Unlock()
-			return
-		}
-		f := c.queue[0]
-		c.queue[0] = outFrame{}
-		c.queue = c.queue[1:]
-		c.qmu.Unlock()
-		ctx, cancel := context.WithTimeout(s.ctx, s.cfg.WriteTimeout)
-		err := c.ws.Write(ctx, websocket.MessageText, f.data)
-		cancel()
-		if err != nil {
-			c.ws.CloseNow() // the reader sees it and cleans up
-			c.qmu.Lock()
-			c.done, c.writing, c.queue = true, false, nil
-			c.qmu.Unlock()
-			return
-		}
-		if !f.readAt.IsZero() {
-			s.m.relayLatency.UpdateDuration(f.readAt)
+// peerIn is c's peer in swarm ih, or nil. Server.mu is held.
+func (c *conn) peerIn(ih string) *peer {
+	for _, p := range c.peers {
+		if p.sw.infoHash == ih {
+			return p
 		}
 	}
+	return nil
 }
 
-// enqueue queues a frame for c without blocking; a full queue drops it.
-// Callers run on c's reader or hold Server.mu while c is registered, so
-// c's ServeHTTP is still running and Close cannot have finished waiting.
-func (s *Server) enqueue(c *conn, data []byte, readAt time.Time) bool {
-	c.qmu.Lock()
-	defer c.qmu.Unlock()
-	if c.done || len(c.queue) >= s.cfg.SendQueue {
-		s.m.dropped.Inc()
-		return false
-	}
-	c.queue = append(c.queue, outFrame{data: data, readAt: readAt})
-	if !c.writing {
-		c.writing = true
-		s.wg.Add(1)
-		go s.writeLoop(c)
-	}
-	return true
+func (c *conn) addPeer(p *peer) {
+	c.peers = append(c.peers, p)
+	c.hasPeers.Store(true)
 }
 
-// fail sends a failure frame carrying action, reason and info_hash.
-func (s *Server) fail(c *conn, action, reason, infoHash string) {
-	s.m.failures[reason].Inc()
-	if action != actionScrape {
-		action = actionAnnounce
+func (c *conn) dropPeer(p *peer) {
+	if i := slices.Index(c.peers, p); i >= 0 {
+		c.peers = slices.Delete(c.peers, i, i+1)
+		if len(c.peers) == 0 {
+			c.peers = nil
+			c.hasPeers.Store(false)
+		}
 	}
-	s.enqueue(c, encode(failureReply{Action: action, Reason: failureText[reason], InfoHash: encodeBinary(infoHash)}), time.Time{})
 }

@@ -19,9 +19,36 @@
 // tracker itself relayed from to_peer_id to the answering peer, within
 // Config.AnswerTTL, and only once.
 //
+// Peer choice: each offer goes to a different peer, same network (IPv4
+// /24, IPv6 /48) first, then peers with upload evidence (their announces'
+// "uploaded" grew, or Config.Scorer's UploadScore), then whoever got an
+// offer least recently, so none is flooded. A peer Config.Scorer flags Bad
+// (pingback: blamed for hash failures by enough viewers) receives no
+// offers, and its own offers are withheld too (counted in
+// srs_p2p_tracker_offers_withheld_total).
+//
 // Every failure frame carries "action", "failure reason" and, when known,
 // "info_hash": without "action" bittorrent-tracker's client treats the reply
 // as a broken socket and backs off for minutes.
+//
+// # Connections
+//
+// The tracker speaks WebSocket itself, on gobwas/ws's handshake: each
+// connection is one goroutine that reads, handles and flushes. While a
+// client is idle that goroutine holds no buffer: on unix it waits for the
+// socket to become readable and only then reads into a pooled buffer,
+// which goes back to the pool as soon as no partial frame is left. Client
+// frames are decoded by a hand-written JSON scanner that accepts exactly
+// what encoding/json accepted (FuzzDecodeFrame compares the two), and the
+// frames the tracker sends are encoded by hand.
+//
+// Frames for a client are appended to its outbox (at most
+// Config.SendQueue frames; more are dropped and counted), and the
+// goroutine that queued them writes them once it has handled what it read,
+// without waiting: what the socket takes now goes out, in one write per
+// client. A writer goroutine takes over only a client whose socket is full,
+// and closes it when a write takes longer than Config.WriteTimeout. So no
+// client can hold up the relays to others.
 //
 // # Token
 //

@@ -1,11 +1,9 @@
 package tracker
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math"
 )
 
 // Actions of the WebTorrent tracker protocol.
@@ -28,29 +26,15 @@ const maxScrapeHashes = 100
 // maxSDPBytes bounds one offer or answer SDP (the frame limit bounds the total).
 const maxSDPBytes = 32 << 10
 
-// errFrame wraps every decoding failure: the client sent a malformed frame.
-var errFrame = errors.New("invalid frame")
-
-// wireFrame is a client frame as JSON; unknown fields are ignored because
-// clients add their own (bittorrent-tracker's "trackerid", custom announce
-// options), but every field read is type-checked.
-type wireFrame struct {
-	Action     *string         `json:"action"`
-	InfoHash   json.RawMessage `json:"info_hash"`
-	PeerID     *string         `json:"peer_id"`
-	ToPeerID   *string         `json:"to_peer_id"`
-	OfferID    *string         `json:"offer_id"`
-	Answer     json.RawMessage `json:"answer"`
-	Offers     json.RawMessage `json:"offers"`
-	Event      *string         `json:"event"`
-	Numwant    *float64        `json:"numwant"`
-	Uploaded   *float64        `json:"uploaded"`
-	Downloaded *float64        `json:"downloaded"`
-	Left       *float64        `json:"left"`
-}
+var (
+	// errFrame wraps every decoding failure: the client sent a malformed frame.
+	errFrame         = errors.New("invalid frame")
+	errUnknownAction = errors.New("unknown action")
+	errTooManyOffers = errors.New("too many offers")
+)
 
 // frame is a decoded, validated client frame. Binary strings hold their
-// 20 raw bytes.
+// 20 raw bytes; raw JSON (offers, answer) points into the message.
 type frame struct {
 	action     string
 	infoHashes []string // one for announce; zero (all) or more for scrape
@@ -74,181 +58,223 @@ type offer struct {
 	sdp json.RawMessage // the whole {"type":"offer","sdp":...} object, relayed as is
 }
 
-type sdpObject struct {
-	Type *string `json:"type"`
-	SDP  *string `json:"sdp"`
-}
-
 // decodeFrame parses and validates one client frame. maxOffers bounds the
-// offers of an announce (more is an error wrapping errTooManyOffers).
+// offers of an announce (more is an error wrapping errTooManyOffers). The
+// frame is nil when data is not even a JSON object with an action.
 func decodeFrame(data []byte, maxOffers int) (*frame, error) {
-	var w wireFrame
-	dec := json.NewDecoder(bytes.NewReader(data))
-	if err := dec.Decode(&w); err != nil {
-		return nil, fmt.Errorf("%w: %v", errFrame, err)
+	var d frameDecoder
+	f := new(frame)
+	if ok, err := d.decode(f, data, maxOffers); !ok {
+		return nil, err
+	} else if err != nil {
+		return f, err
 	}
-	if dec.More() {
-		return nil, fmt.Errorf("%w: trailing data", errFrame)
-	}
-	if w.Action == nil {
-		return nil, fmt.Errorf("%w: no action", errFrame)
-	}
-	f := &frame{action: *w.Action}
-	switch f.action {
-	case actionScrape:
-		return f, decodeScrape(f, &w)
-	case actionAnnounce:
-		return f, decodeAnnounce(f, &w, maxOffers)
-	}
-	return f, errUnknownAction
+	return f, nil
 }
 
-var (
-	errUnknownAction = errors.New("unknown action")
-	errTooManyOffers = errors.New("too many offers")
-)
+// frameDecoder decodes frames into a reused frame; its buffers are kept
+// between frames of one read batch.
+type frameDecoder struct {
+	w   rawFrame
+	ids idArena
+}
 
-func decodeScrape(f *frame, w *wireFrame) error {
-	raw := bytes.TrimSpace(w.InfoHash)
-	if len(raw) == 0 || bytes.Equal(raw, []byte("null")) {
+// decode fills f from data. ok is false when data is not a JSON object
+// with an action (f is then meaningless); err is the validation failure,
+// and f holds what was decoded before it, as the failure reply needs.
+func (d *frameDecoder) decode(f *frame, data []byte, maxOffers int) (ok bool, err error) {
+	*f = frame{infoHashes: f.infoHashes[:0], offers: f.offers[:0]}
+	if err := d.w.parse(data); err != nil {
+		return false, fmt.Errorf("%w: %v", errFrame, err)
+	}
+	if !d.w.action.set {
+		return false, fmt.Errorf("%w: no action", errFrame)
+	}
+	var tmp [16]byte
+	action := appendUnquoted(tmp[:0], d.w.action.raw)
+	switch string(action) {
+	case actionScrape:
+		f.action = actionScrape
+	case actionAnnounce:
+		f.action = actionAnnounce
+	default:
+		f.action = string(action)
+		return true, errUnknownAction
+	}
+	d.ids.reset()
+	if f.action == actionScrape {
+		err = d.decodeScrape(f)
+	} else {
+		err = d.decodeAnnounce(f, maxOffers)
+	}
+	d.ids.resolve(f)
+	return true, err
+}
+
+func (d *frameDecoder) decodeScrape(f *frame) error {
+	raw := d.w.infoHash.raw
+	if !d.w.infoHash.set || isJSONNull(raw) {
 		return nil // scrape everything
 	}
-	var list []string
-	if raw[0] == '[' {
-		if err := json.Unmarshal(raw, &list); err != nil {
+	if raw[0] != '[' {
+		if raw[0] != '"' {
+			return fmt.Errorf("%w: info_hash: %v", errFrame, errJSONType)
+		}
+		if err := d.ids.add(raw[1:len(raw)-1], slotInfoHash); err != nil {
 			return fmt.Errorf("%w: info_hash: %v", errFrame, err)
 		}
-		if len(list) > maxScrapeHashes {
-			return fmt.Errorf("%w: more than %d info_hash", errFrame, maxScrapeHashes)
-		}
-	} else {
-		var one string
-		if err := json.Unmarshal(raw, &one); err != nil {
-			return fmt.Errorf("%w: info_hash: %v", errFrame, err)
-		}
-		list = []string{one}
+		return nil
 	}
-	for _, s := range list {
-		ih, err := decodeBinary(s)
+	// encoding/json decoded the whole list before any check: a non-string
+	// element or a long list fails before any info_hash is kept.
+	n := 0
+	bad := false
+	eachElement(raw, func(kind jsonKind, _ []byte) {
+		n++
+		bad = bad || kind != jsonString && kind != jsonNull
+	})
+	if bad {
+		return fmt.Errorf("%w: info_hash: %v", errFrame, errJSONType)
+	}
+	if n > maxScrapeHashes {
+		return fmt.Errorf("%w: more than %d info_hash", errFrame, maxScrapeHashes)
+	}
+	var err error
+	eachElement(raw, func(kind jsonKind, v []byte) {
 		if err != nil {
-			return fmt.Errorf("%w: info_hash: %v", errFrame, err)
+			return
 		}
-		f.infoHashes = append(f.infoHashes, ih)
-	}
-	return nil
+		var body []byte // null decodes as "", which is too short
+		if kind == jsonString {
+			body = v[1 : len(v)-1]
+		}
+		if e := d.ids.add(body, slotInfoHash); e != nil {
+			err = fmt.Errorf("%w: info_hash: %v", errFrame, e)
+		}
+	})
+	return err
 }
 
-func decodeAnnounce(f *frame, w *wireFrame, maxOffers int) error {
-	var ihs string
-	if err := json.Unmarshal(w.InfoHash, &ihs); err != nil {
+func (d *frameDecoder) decodeAnnounce(f *frame, maxOffers int) error {
+	w := &d.w
+	ih := w.infoHash
+	if !ih.set || ih.raw[0] != '"' && !isJSONNull(ih.raw) {
 		return fmt.Errorf("%w: info_hash must be a string", errFrame)
 	}
-	ih, err := decodeBinary(ihs)
-	if err != nil {
+	var body []byte
+	if ih.raw[0] == '"' {
+		body = ih.raw[1 : len(ih.raw)-1]
+	}
+	if err := d.ids.add(body, slotInfoHash); err != nil {
 		return fmt.Errorf("%w: info_hash: %v", errFrame, err)
 	}
-	f.infoHashes = []string{ih}
-	if w.PeerID == nil {
+	if !w.peerID.set {
 		return fmt.Errorf("%w: no peer_id", errFrame)
 	}
-	if f.peerID, err = decodeBinary(*w.PeerID); err != nil {
+	if err := d.ids.add(w.peerID.raw, slotPeerID); err != nil {
 		return fmt.Errorf("%w: peer_id: %v", errFrame, err)
 	}
-	if w.Answer != nil {
-		return decodeAnswer(f, w)
+	if w.answer.set {
+		return d.decodeAnswer(f)
 	}
-	if w.Event != nil {
-		switch *w.Event {
-		case eventStarted, eventStopped, eventCompleted, eventUpdate, "":
-			f.event = *w.Event
+	if w.event.set {
+		var tmp [16]byte
+		switch ev := appendUnquoted(tmp[:0], w.event.raw); string(ev) {
+		case eventStarted:
+			f.event = eventStarted
+		case eventStopped:
+			f.event = eventStopped
+		case eventCompleted:
+			f.event = eventCompleted
+		case eventUpdate:
+			f.event = eventUpdate
+		case "":
 		default:
 			return fmt.Errorf("%w: unknown event", errFrame)
 		}
 	}
 	for _, n := range []struct {
-		v    *float64
+		v    *optNumber
 		dst  *float64
 		name string
-	}{{w.Uploaded, &f.uploaded, "uploaded"}, {w.Downloaded, &f.downloaded, "downloaded"}, {w.Left, &f.left, "left"}} {
-		if n.v == nil {
+	}{{&w.uploaded, &f.uploaded, "uploaded"}, {&w.downloaded, &f.downloaded, "downloaded"}, {&w.left, &f.left, "left"}} {
+		if !n.v.set {
 			continue
 		}
-		if math.IsNaN(*n.v) || math.IsInf(*n.v, 0) || *n.v < 0 {
+		if n.v.v < 0 {
 			return fmt.Errorf("%w: %s must be a non-negative number", errFrame, n.name)
 		}
-		*n.dst = *n.v
+		*n.dst = n.v.v
 	}
-	f.hasLeft = w.Left != nil
+	f.hasLeft = w.left.set
 	f.numwant = -1 // absent: as many as offers
-	if w.Numwant != nil {
-		if *w.Numwant < 0 || *w.Numwant > 1e6 || *w.Numwant != math.Trunc(*w.Numwant) {
+	if w.numwant.set {
+		v := w.numwant.v
+		if v < 0 || v > 1e6 || v != float64(int64(v)) {
 			return fmt.Errorf("%w: numwant must be a small non-negative integer", errFrame)
 		}
-		f.numwant = int(*w.Numwant)
+		f.numwant = int(v)
 	}
-	return decodeOffers(f, w.Offers, maxOffers)
+	return d.decodeOffers(f, maxOffers)
 }
 
-func decodeOffers(f *frame, raw json.RawMessage, maxOffers int) error {
-	raw = bytes.TrimSpace(raw)
-	if len(raw) == 0 || bytes.Equal(raw, []byte("null")) {
+func (d *frameDecoder) decodeOffers(f *frame, maxOffers int) error {
+	raw, l := d.w.offers.raw, &d.w.offerList
+	if !d.w.offers.set || isJSONNull(raw) {
 		return nil
 	}
-	var list []struct {
-		Offer   json.RawMessage `json:"offer"`
-		OfferID *string         `json:"offer_id"`
+	// encoding/json decoded the whole list before any check.
+	if raw[0] != '[' || l.wrongType {
+		return fmt.Errorf("%w: offers: %v", errFrame, errJSONType)
 	}
-	if err := json.Unmarshal(raw, &list); err != nil {
-		return fmt.Errorf("%w: offers: %v", errFrame, err)
+	if l.n > maxOffers {
+		return fmt.Errorf("%w: %d offers, at most %d", errTooManyOffers, l.n, maxOffers)
 	}
-	if len(list) > maxOffers {
-		return fmt.Errorf("%w: %d offers, at most %d", errTooManyOffers, len(list), maxOffers)
-	}
-	for i, o := range list {
-		if o.OfferID == nil {
+	for i := range l.n {
+		e := &l.elems[i]
+		if !e.id.set {
 			return fmt.Errorf("%w: offers[%d]: no offer_id", errFrame, i)
 		}
-		id, err := decodeBinary(*o.OfferID)
-		if err != nil {
+		if err := d.ids.add(e.id.raw, slotOfferID); err != nil {
 			return fmt.Errorf("%w: offers[%d].offer_id: %v", errFrame, i, err)
 		}
-		if err := checkSDP(o.Offer, "offer"); err != nil {
+		if err := checkSDP(&e.sdp, "offer"); err != nil {
 			return fmt.Errorf("%w: offers[%d].offer: %v", errFrame, i, err)
 		}
-		f.offers = append(f.offers, offer{id: id, sdp: o.Offer})
+		f.offers = append(f.offers, offer{sdp: e.sdp.raw})
 	}
 	return nil
 }
 
-func decodeAnswer(f *frame, w *wireFrame) error {
+func (d *frameDecoder) decodeAnswer(f *frame) error {
 	f.isAnswer = true
-	if w.ToPeerID == nil || w.OfferID == nil {
+	w := &d.w
+	if !w.toPeerID.set || !w.offerID.set {
 		return fmt.Errorf("%w: answer needs to_peer_id and offer_id", errFrame)
 	}
-	var err error
-	if f.toPeerID, err = decodeBinary(*w.ToPeerID); err != nil {
+	if err := d.ids.add(w.toPeerID.raw, slotToPeerID); err != nil {
 		return fmt.Errorf("%w: to_peer_id: %v", errFrame, err)
 	}
-	if f.offerID, err = decodeBinary(*w.OfferID); err != nil {
+	if err := d.ids.add(w.offerID.raw, slotAnswerOfferID); err != nil {
 		return fmt.Errorf("%w: offer_id: %v", errFrame, err)
 	}
-	if err := checkSDP(w.Answer, "answer"); err != nil {
+	if err := checkSDP(&w.answer, "answer"); err != nil {
 		return fmt.Errorf("%w: answer: %v", errFrame, err)
 	}
-	f.answer = w.Answer
+	f.answer = w.answer.raw
 	return nil
 }
 
-// checkSDP validates {"type":want,"sdp":"..."} and compacts it in place.
-func checkSDP(raw json.RawMessage, want string) error {
-	var o sdpObject
-	if err := json.Unmarshal(raw, &o); err != nil {
+// checkSDP validates {"type":want,"sdp":"..."}.
+func checkSDP(v *sdpValue, want string) error {
+	if !v.set || v.kind != jsonObject && v.kind != jsonNull || v.wrongType {
 		return errors.New("must be an object")
 	}
-	if o.Type == nil || *o.Type != want {
+	var tmp [16]byte
+	if !v.typ.set || string(appendUnquoted(tmp[:0], v.typ.raw)) != want {
 		return fmt.Errorf("type must be %q", want)
 	}
-	if o.SDP == nil || len(*o.SDP) == 0 || len(*o.SDP) > maxSDPBytes {
+	if n := decodedLen(v.sdp.raw); !v.sdp.set || n == 0 || n > maxSDPBytes {
 		return fmt.Errorf("sdp must be 1..%d bytes", maxSDPBytes)
 	}
 	return nil

@@ -2,15 +2,21 @@ package tracker
 
 import (
 	"errors"
+	"log/slog"
+	"strings"
 	"time"
 )
 
-// handle decodes one client frame and acts on it.
+// handle decodes one client message, acts on it and queues the frames it
+// produces (they leave when c's reader next flushes).
 func (s *Server) handle(c *conn, data []byte, readAt time.Time) {
-	f, err := decodeFrame(data, s.cfg.MaxOffers)
-	if err != nil {
+	b := c.batch()
+	ok, err := b.dec.decode(&b.f, data, s.cfg.MaxOffers)
+	f := &b.f
+	switch {
+	case err != nil:
 		action, ih := actionAnnounce, ""
-		if f != nil {
+		if ok {
 			action = f.action
 			if len(f.infoHashes) == 1 {
 				ih = f.infoHashes[0]
@@ -23,11 +29,10 @@ func (s *Server) handle(c *conn, data []byte, readAt time.Time) {
 		case errors.Is(err, errUnknownAction):
 			reason = reasonUnknownAction
 		}
-		s.cfg.Logger.DebugContext(c.ctx, "tracker: bad frame", "conn", c.id, "reason", reason, "err", err)
+		if s.cfg.Logger.Enabled(s.ctx, slog.LevelDebug) {
+			s.cfg.Logger.DebugContext(c.logContext(s.ctx), "tracker: bad frame", "conn", c.id, "reason", reason, "err", err)
+		}
 		s.fail(c, action, reason, ih)
-		return
-	}
-	switch {
 	case f.action == actionScrape:
 		s.scrape(c, f)
 	case f.isAnswer:
@@ -35,15 +40,15 @@ func (s *Server) handle(c *conn, data []byte, readAt time.Time) {
 	default:
 		s.announce(c, f, readAt)
 	}
+	s.dispatch(b)
 }
 
 // announce joins, refreshes or leaves a swarm and relays the offers.
 func (s *Server) announce(c *conn, f *frame, readAt time.Time) {
 	ih := f.infoHashes[0]
-	s.refreshIfUnknown(ih)
-	now := s.now()
-	s.mu.Lock()
+	s.lockForAnnounce(ih)
 	defer s.mu.Unlock()
+	now := s.now()
 	s.m.announce(f.event)
 	sw := s.swarms[ih]
 	tag := s.streams[ih]
@@ -90,10 +95,29 @@ func (s *Server) announce(c *conn, f *frame, readAt time.Time) {
 	s.relayOffers(sw, p, f, now, readAt)
 }
 
+// lockForAnnounce locks Server.mu. When ih is not a known stream it first
+// asks the stream source again (at most every refreshMinGap): a viewer who
+// fetched the manifest of a stream that started a moment ago must not be
+// refused until the next poll.
+func (s *Server) lockForAnnounce(ih string) {
+	s.mu.Lock()
+	if s.cfg.AllowUnknownSwarms || s.streams[ih] != nil {
+		return
+	}
+	now := s.now()
+	if now.Sub(s.lastRefresh) < refreshMinGap {
+		return
+	}
+	s.lastRefresh = now
+	s.mu.Unlock()
+	s.syncStreams(s.src.Streams(), now)
+	s.mu.Lock()
+}
+
 // join adds a new peer for c to the swarm ih (creating the swarm), enforcing
 // the per-connection and per-swarm limits.
 func (s *Server) join(c *conn, sw *swarm, ih, peerID string, now time.Time) (*peer, bool) {
-	if old := c.peers[ih]; old != nil {
+	if old := c.peerIn(ih); old != nil {
 		s.removePeer(old) // the connection re-announced with a new peer_id
 		sw = s.swarms[ih]
 	} else if len(c.peers) >= s.cfg.MaxSwarmsPerConn {
@@ -101,21 +125,23 @@ func (s *Server) join(c *conn, sw *swarm, ih, peerID string, now time.Time) (*pe
 		return nil, false
 	}
 	if sw == nil {
-		sw = newSwarm(ih)
-		s.swarms[ih] = sw
+		// Cloned: ids from a frame share one string with the frame's
+		// other ids, which a long-lived swarm or peer must not pin.
+		sw = newSwarm(strings.Clone(ih))
+		s.swarms[sw.infoHash] = sw
 		s.m.swarms.Add(1)
 	}
 	if len(sw.peers) >= s.cfg.MaxPeersPerSwarm {
 		s.m.evicted.Inc()
 		s.removePeer(sw.oldestIdle())
 		if s.swarms[ih] == nil { // removing the last peer dropped the swarm
-			s.swarms[ih] = sw
+			s.swarms[sw.infoHash] = sw
 			s.m.swarms.Add(1)
 		}
 	}
-	p := &peer{id: peerID, sw: sw, c: c, lastAnnounce: now}
-	sw.peers[peerID] = p
-	c.peers[ih] = p
+	p := newPeer(sw, c, strings.Clone(peerID), now)
+	sw.add(p)
+	c.addPeer(p)
 	s.m.peers.Add(1)
 	return p, true
 }
@@ -127,11 +153,9 @@ func (s *Server) removePeer(p *peer) {
 	if sw.peers[p.id] != p {
 		return
 	}
-	delete(sw.peers, p.id)
+	sw.remove(p)
 	sw.setSeeder(p, false)
-	if p.c.peers[sw.infoHash] == p {
-		delete(p.c.peers, sw.infoHash)
-	}
+	p.c.dropPeer(p)
 	s.m.peers.Add(-1)
 	if len(sw.peers) == 0 && s.swarms[sw.infoHash] == sw {
 		delete(s.swarms, sw.infoHash)
@@ -140,11 +164,14 @@ func (s *Server) removePeer(p *peer) {
 }
 
 func (s *Server) replyAnnounce(c *conn, sw *swarm, ih string) {
-	r := announceReply{Action: actionAnnounce, Interval: int(s.cfg.Interval / time.Second), InfoHash: encodeBinary(ih)}
+	complete, incomplete := 0, 0
 	if sw != nil {
-		r.Complete, r.Incomplete = sw.counts()
+		complete, incomplete = sw.counts()
 	}
-	s.enqueue(c, encode(r), time.Time{})
+	interval := int(s.cfg.Interval / time.Second)
+	c.batch().build(c, time.Time{}, nil, func(dst []byte) []byte {
+		return appendAnnounceReply(dst, interval, ih, complete, incomplete)
+	})
 }
 
 // relayOffers sends each offer to a different peer of the swarm, at most
@@ -157,23 +184,30 @@ func (s *Server) relayOffers(sw *swarm, from *peer, f *frame, now, readAt time.T
 	if n == 0 {
 		return
 	}
+	if s.cfg.Scorer != nil && s.cfg.Scorer.Bad(sw.infoHash, from.id) {
+		// Viewers blamed this peer for bad data: it gets no offers, and its
+		// own reach nobody, or honest viewers would answer and connect to
+		// it again. It still gets its announce reply, so it learns nothing.
+		s.m.offersWithheld.AddInt64(int64(n))
+		return
+	}
+	b := from.c.batch()
 	maxPending := s.cfg.MaxPeersPerSwarm * s.cfg.MaxOffers
 	to := s.choosePeers(sw, from, n)
-	ihText, fromText := encodeBinary(sw.infoHash), encodeBinary(from.id)
 	for i, p := range to {
 		if len(sw.pending) >= maxPending {
 			s.fail(from.c, actionAnnounce, reasonOverloaded, sw.infoHash)
 			return
 		}
 		o := f.offers[i]
-		msg := encode(offerRelay{Action: actionAnnounce, Offer: o.sdp, OfferID: encodeBinary(o.id), PeerID: fromText, InfoHash: ihText})
-		if !s.enqueue(p.c, msg, readAt) {
-			continue
-		}
+		key := pendingKey{offerID: o.id, from: from.id, to: p.id}
+		sw.pending[key] = now.Add(s.cfg.AnswerTTL)
 		s.offerSeq++
 		p.offeredSeq = s.offerSeq
-		sw.pending[pendingKey{offerID: o.id, from: from.id, to: p.id}] = now.Add(s.cfg.AnswerTTL)
-		s.m.offersRelayed.Inc()
+		out := b.build(p.c, readAt, s.m.offersRelayed, func(dst []byte) []byte {
+			return appendRelay(dst, "offer", o.sdp, o.id, from.idJSON, sw.ihJSON)
+		})
+		out.sw, out.pending = sw, key
 	}
 }
 
@@ -181,9 +215,9 @@ func (s *Server) relayOffers(sw *swarm, from *peer, f *frame, now, readAt time.T
 // the answering peer; anything else is a spoof and fails.
 func (s *Server) answer(c *conn, f *frame, readAt time.Time) {
 	ih := f.infoHashes[0]
-	now := s.now()
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	now := s.now()
 	s.m.announce("answer")
 	sw := s.swarms[ih]
 	var p *peer
@@ -206,10 +240,9 @@ func (s *Server) answer(c *conn, f *frame, readAt time.Time) {
 		return
 	}
 	delete(sw.pending, key)
-	msg := encode(answerRelay{Action: actionAnnounce, Answer: f.answer, OfferID: encodeBinary(f.offerID), PeerID: encodeBinary(p.id), InfoHash: encodeBinary(ih)})
-	if s.enqueue(target.c, msg, readAt) {
-		s.m.answersRelayed.Inc()
-	}
+	c.batch().build(target.c, readAt, s.m.answersRelayed, func(dst []byte) []byte {
+		return appendRelay(dst, "answer", f.answer, f.offerID, p.idJSON, sw.ihJSON)
+	})
 }
 
 // scrape reports swarm sizes for the asked info_hashes, or for every swarm
@@ -238,5 +271,15 @@ func (s *Server) scrape(c *conn, f *frame) {
 		file(ih, s.swarms[ih])
 	}
 	s.mu.Unlock()
-	s.enqueue(c, encode(scrapeReply{Action: actionScrape, Files: files}), time.Time{})
+	c.batch().build(c, time.Time{}, nil, func(dst []byte) []byte { return appendScrapeReply(dst, files) })
+}
+
+// fail queues a failure frame carrying action, reason and info_hash.
+func (s *Server) fail(c *conn, action, reason, infoHash string) {
+	s.m.failures[reason].Inc()
+	if action != actionScrape {
+		action = actionAnnounce
+	}
+	text := failureText[reason]
+	c.batch().build(c, time.Time{}, nil, func(dst []byte) []byte { return appendFailure(dst, action, text, infoHash) })
 }

@@ -70,22 +70,30 @@ type env struct {
 // stream, behind an httptest server on 127.0.0.1.
 func newEnv(t *testing.T, cfg Config) *env {
 	t.Helper()
+	s, clock, src, addr := startTracker(t, cfg)
+	return &env{t: t, s: s, clock: clock, src: src, url: "ws://" + addr, ih: InfoHashFor(testSwarmID)}
+}
+
+// startTracker is newEnv for benchmarks too; it returns the server's
+// host:port.
+func startTracker(tb testing.TB, cfg Config) (*Server, *fakeClock, *fakeStreams, string) {
+	tb.Helper()
 	clock := &fakeClock{t: time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)}
 	src := &fakeStreams{}
 	src.set(liveStream(testSwarmID))
 	s, err := newServer(cfg, src, clock.Now)
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	s.tick()
 	hs := httptest.NewServer(s)
-	t.Cleanup(func() {
+	tb.Cleanup(func() {
 		if err := s.Close(); err != nil {
-			t.Error(err)
+			tb.Error(err)
 		}
 		hs.Close()
 	})
-	return &env{t: t, s: s, clock: clock, src: src, url: "ws" + strings.TrimPrefix(hs.URL, "http"), ih: InfoHashFor(testSwarmID)}
+	return s, clock, src, strings.TrimPrefix(hs.URL, "http://")
 }
 
 type client struct {

@@ -61,6 +61,7 @@ type trackerMetrics struct {
 	announces      map[string]*metrics.Counter
 	scrapes        *metrics.Counter
 	offersRelayed  *metrics.Counter
+	offersWithheld *metrics.Counter
 	answersRelayed *metrics.Counter
 	failures       map[string]*metrics.Counter
 	rejected       map[string]*metrics.Counter
@@ -81,6 +82,7 @@ func newTrackerMetrics() *trackerMetrics {
 		closed:         map[string]*metrics.Counter{},
 		scrapes:        s.NewCounter("srs_p2p_tracker_scrapes_total"),
 		offersRelayed:  s.NewCounter("srs_p2p_tracker_offers_relayed_total"),
+		offersWithheld: s.NewCounter(`srs_p2p_tracker_offers_withheld_total{reason="bad_peer"}`),
 		answersRelayed: s.NewCounter("srs_p2p_tracker_answers_relayed_total"),
 		evicted:        s.NewCounter("srs_p2p_tracker_peers_evicted_total"),
 		expiredPeers:   s.NewCounter("srs_p2p_tracker_peers_expired_total"),

@@ -227,3 +227,33 @@ func TestSeedersCounted(t *testing.T) {
 		t.Fatalf("after the seeder stopped = %v", r)
 	}
 }
+
+// TestBadPeerOffersWithheld: a peer the scorer (pingback) flags gets no
+// offers and its own offers reach nobody; it still gets its reply.
+func TestBadPeerOffersWithheld(t *testing.T) {
+	peerBad, peerB := asciiID("X"), asciiID("B")
+	e := newEnv(t, Config{Scorer: fakeScorer{bad: peerBad}})
+	bad, b := e.dial(""), e.dial("")
+	b.send(announceMsg(e.ih, peerB, "started"))
+	b.recv()
+	bad.send(announceMsg(e.ih, peerBad, "started", id20(50), id20(51)))
+	if r := bad.recv(); r["action"] != "announce" || r["incomplete"] != float64(2) {
+		t.Fatalf("announce reply of the flagged peer = %v", r)
+	}
+	// b's next frame must be the reply to its own offer announce, not a
+	// relayed offer of the flagged peer; and its offer must not reach it.
+	b.send(announceMsg(e.ih, peerB, "", id20(60)))
+	if r := b.recv(); r["offer"] != nil || r["interval"] == nil {
+		t.Fatalf("peer got %v, want its announce reply and no offer of the flagged peer", r)
+	}
+	bad.send(map[string]any{"action": "scrape", "info_hash": e.ih})
+	if r := bad.recv(); r["action"] != "scrape" {
+		t.Fatalf("flagged peer got %v before its scrape reply: an offer reached it", r)
+	}
+	if n := e.s.m.offersRelayed.Get(); n != 0 {
+		t.Errorf("offers relayed = %d, want 0", n)
+	}
+	if n := e.s.m.offersWithheld.Get(); n != 2 {
+		t.Errorf("offers withheld = %d, want 2", n)
+	}
+}

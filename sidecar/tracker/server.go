@@ -25,7 +25,8 @@ type Server struct {
 
 	ctx    context.Context // cancelled by Close; parent of every connection
 	cancel context.CancelFunc
-	wg     sync.WaitGroup // poller, connection readers and writers
+	wg     sync.WaitGroup // poller, connection goroutines and writers
+	bufs   *bufPool       // read buffers
 
 	mu      sync.Mutex
 	closed  bool
@@ -39,6 +40,9 @@ type Server struct {
 }
 
 var _ http.Handler = (*Server)(nil)
+
+// maxFrameHeader is the longest WebSocket frame header a client sends.
+const maxFrameHeader = 14
 
 // New validates cfg and starts the goroutine that polls streams and expires
 // peers. Mount the Server on GET /p2p/v1/tracker.
@@ -73,6 +77,7 @@ func newServer(cfg Config, streams StreamSource, now func() time.Time) (*Server,
 		m:       newTrackerMetrics(),
 		ctx:     ctx,
 		cancel:  cancel,
+		bufs:    newBufPool(int(cfg.MaxFrameBytes) + maxFrameHeader),
 		conns:   map[*conn]struct{}{},
 		swarms:  map[string]*swarm{},
 		streams: map[string]*streamTag{},
@@ -94,14 +99,14 @@ func (s *Server) Close() error {
 	s.closed = true
 	conns := make([]*conn, 0, len(s.conns))
 	for c := range s.conns {
-		if c.ws != nil {
+		if c.served {
 			conns = append(conns, c)
 		}
 	}
 	s.mu.Unlock()
 	s.cancel()
 	for _, c := range conns {
-		c.ws.CloseNow()
+		_ = c.nc.Close() // its goroutine sees the closed socket and ends
 	}
 	s.wg.Wait()
 	return nil

@@ -61,28 +61,9 @@ func (s *Server) syncStreams(list []indexer.StreamInfo, now time.Time) {
 }
 
 // refreshMinGap bounds how often announces for unknown info_hashes make the
-// tracker ask the stream source again, so a flood of them costs nothing.
+// tracker ask the stream source again (see lockForAnnounce), so a flood of
+// them costs nothing.
 const refreshMinGap = 100 * time.Millisecond
-
-// refreshIfUnknown syncs with the stream source at once when ih is not a
-// known stream: a viewer who fetched the manifest of a stream that started
-// a moment ago must not be refused until the next poll.
-func (s *Server) refreshIfUnknown(ih string) {
-	if s.cfg.AllowUnknownSwarms {
-		return
-	}
-	s.mu.Lock()
-	_, known := s.streams[ih]
-	now := s.now()
-	due := !known && now.Sub(s.lastRefresh) >= refreshMinGap
-	if due {
-		s.lastRefresh = now
-	}
-	s.mu.Unlock()
-	if due {
-		s.syncStreams(s.src.Streams(), now)
-	}
-}
 
 // sweep expires peers that stopped announcing and offers nobody answered.
 func (s *Server) sweep(now time.Time) {

@@ -1,7 +1,7 @@
 package tracker
 
 import (
-	"encoding/json"
+	"math/rand/v2"
 	"net/netip"
 	"time"
 )
@@ -10,7 +10,9 @@ import (
 // Server.mu.
 type swarm struct {
 	infoHash   string
+	ihJSON     []byte           // infoHash as a JSON string, as every relay carries it
 	peers      map[string]*peer // by peer_id bytes
+	list       []*peer          // the same peers, for choosePeers to sample
 	pending    map[pendingKey]time.Time
 	downloaded int // "completed" events seen, for scrape
 	seeders    int // peers with seeder set, kept in step so counts is O(1)
@@ -25,6 +27,8 @@ type pendingKey struct {
 // peer is one peer_id in one swarm, bound to the connection that announced it.
 type peer struct {
 	id           string
+	idJSON       []byte // id as a JSON string
+	slot         int    // index in sw.list
 	sw           *swarm
 	c            *conn
 	lastAnnounce time.Time
@@ -35,7 +39,28 @@ type peer struct {
 }
 
 func newSwarm(infoHash string) *swarm {
-	return &swarm{infoHash: infoHash, peers: map[string]*peer{}, pending: map[pendingKey]time.Time{}}
+	return &swarm{infoHash: infoHash, ihJSON: appendBinaryJSON(nil, infoHash), peers: map[string]*peer{},
+		pending: map[pendingKey]time.Time{}}
+}
+
+// newPeer makes the peer id of c in sw; add puts it in.
+func newPeer(sw *swarm, c *conn, id string, now time.Time) *peer {
+	return &peer{id: id, idJSON: appendBinaryJSON(nil, id), sw: sw, c: c, lastAnnounce: now}
+}
+
+func (sw *swarm) add(p *peer) {
+	sw.peers[p.id] = p
+	p.slot = len(sw.list)
+	sw.list = append(sw.list, p)
+}
+
+func (sw *swarm) remove(p *peer) {
+	delete(sw.peers, p.id)
+	last := sw.list[len(sw.list)-1]
+	sw.list[p.slot] = last
+	last.slot = p.slot
+	sw.list[len(sw.list)-1] = nil
+	sw.list = sw.list[:len(sw.list)-1]
 }
 
 // counts returns complete (seeders) and incomplete peers.
@@ -59,7 +84,7 @@ func (sw *swarm) setSeeder(p *peer, seeder bool) {
 // oldestIdle is the peer that announced least recently.
 func (sw *swarm) oldestIdle() *peer {
 	var old *peer
-	for _, p := range sw.peers {
+	for _, p := range sw.list {
 		if old == nil || p.lastAnnounce.Before(old.lastAnnounce) {
 			old = p
 		}
@@ -86,8 +111,8 @@ func (a candidate) better(b candidate) bool {
 	return a.p.offeredSeq < b.p.offeredSeq
 }
 
-// maxScan bounds the peers looked at per announce: Go's map iteration
-// starts at a random place, so a big swarm is sampled, not scanned.
+// maxScan bounds the peers looked at per announce: the scan starts at a
+// random place, so a big swarm is sampled, not scanned.
 const maxScan = 256
 
 // choosePeers picks at most n receivers for offers of from, never from
@@ -96,9 +121,20 @@ func (s *Server) choosePeers(sw *swarm, from *peer, n int) []*peer {
 	if n <= 0 {
 		return nil
 	}
-	best := make([]candidate, 0, n)
+	var buf [maxOffersLimit]candidate
+	best := buf[:0]
+	if n > len(buf) {
+		best = make([]candidate, 0, n)
+	}
+	fromNet := from.c.prefix
+	local := fromNet.IsValid()
 	scanned := 0
-	for _, p := range sw.peers {
+	start := 0
+	if len(sw.list) > 1 {
+		start = rand.IntN(len(sw.list))
+	}
+	for k := range sw.list {
+		p := sw.list[(start+k)%len(sw.list)]
 		if p == from {
 			continue
 		}
@@ -108,7 +144,7 @@ func (s *Server) choosePeers(sw *swarm, from *peer, n int) []*peer {
 		if s.cfg.Scorer != nil && s.cfg.Scorer.Bad(sw.infoHash, p.id) {
 			continue
 		}
-		c := candidate{p: p, sameNet: samePrefix(from.c.prefix, p.c.prefix)}
+		c := candidate{p: p, sameNet: local && samePrefix(fromNet, p.c.prefix)}
 		c.uploader = p.uploadGrew || (s.cfg.Scorer != nil && s.cfg.Scorer.UploadScore(sw.infoHash, p.id) > 0)
 		if len(best) == n && !c.better(best[n-1]) {
 			continue
@@ -146,55 +182,4 @@ func networkPrefix(addr netip.Addr, v4Bits, v6Bits int) netip.Prefix {
 		return netip.Prefix{}
 	}
 	return p
-}
-
-// Wire replies. Binary strings are passed through encodeBinary first.
-type announceReply struct {
-	Action     string `json:"action"`
-	Interval   int    `json:"interval"`
-	InfoHash   string `json:"info_hash"`
-	Complete   int    `json:"complete"`
-	Incomplete int    `json:"incomplete"`
-}
-
-type offerRelay struct {
-	Action   string          `json:"action"`
-	Offer    json.RawMessage `json:"offer"`
-	OfferID  string          `json:"offer_id"`
-	PeerID   string          `json:"peer_id"`
-	InfoHash string          `json:"info_hash"`
-}
-
-type answerRelay struct {
-	Action   string          `json:"action"`
-	Answer   json.RawMessage `json:"answer"`
-	OfferID  string          `json:"offer_id"`
-	PeerID   string          `json:"peer_id"`
-	InfoHash string          `json:"info_hash"`
-}
-
-type failureReply struct {
-	Action   string `json:"action"`
-	Reason   string `json:"failure reason"`
-	InfoHash string `json:"info_hash,omitempty"`
-}
-
-type scrapeFile struct {
-	Complete   int `json:"complete"`
-	Incomplete int `json:"incomplete"`
-	Downloaded int `json:"downloaded"`
-}
-
-type scrapeReply struct {
-	Action string                `json:"action"`
-	Files  map[string]scrapeFile `json:"files"`
-}
-
-// encode marshals a reply; the types above cannot fail to encode.
-func encode(v any) []byte {
-	b, err := json.Marshal(v)
-	if err != nil {
-		panic("tracker: encode reply: " + err.Error())
-	}
-	return b
 }

@@ -114,8 +114,8 @@ func TestChoosePeers(t *testing.T) {
 	here := networkPrefix(netip.MustParseAddr("192.0.2.7"), 24, 48)
 	there := networkPrefix(netip.MustParseAddr("198.51.100.7"), 24, 48)
 	mk := func(sw *swarm, id string, prefix netip.Prefix) *peer {
-		p := &peer{id: id, sw: sw, c: &conn{prefix: prefix}}
-		sw.peers[id] = p
+		p := newPeer(sw, &conn{prefix: prefix}, id, time.Time{})
+		sw.add(p)
 		return p
 	}
 	t.Run("same network, then uploader, never self or bad", func(t *testing.T) {
@@ -170,7 +170,6 @@ func ids(ps []*peer) string {
 	}
 	return strings.Join(out, ",")
 }
-
 
 func TestConfigValidation(t *testing.T) {
 	if _, err := newServer(Config{}, nil, time.Now); err == nil {
