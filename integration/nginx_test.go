@@ -151,10 +151,10 @@ func TestNginxEdge(t *testing.T) {
 	})
 
 	t.Run("pingback reaches srs-p2p", func(t *testing.T) {
-		// No pingback service yet: srs-p2p answers its SRS-style JSON 404,
-		// which SRS's file server would never send.
+		// A POST without a body type gets pingback's own refusal (415, code
+		// 4107), which neither nginx nor SRS's file server would send.
 		resp, body := edgeGet(t, edge, http.MethodPost, "/p2p/v1/pingback")
-		if resp.StatusCode != http.StatusNotFound || !strings.Contains(string(body), `"code":`) {
+		if resp.StatusCode != http.StatusUnsupportedMediaType || !strings.Contains(string(body), `"code":4107`) {
 			t.Fatalf("POST /p2p/v1/pingback through the edge: %s %s, want srs-p2p's JSON reply", resp.Status, body)
 		}
 	})
