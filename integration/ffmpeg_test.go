@@ -26,6 +26,7 @@ type ffmpegOptions struct {
 	startNumber int // first segment number (ffmpeg -start_number)
 	listSize    int // segments in the playlist; 0 = 4
 	frequency   int // sine tone in Hz, so two publishes write different bytes; 0 = 440
+	segmentSecs int // segment duration (a keyframe at each start); 0 = 1
 }
 
 // ffmpeg is one running publisher writing live HLS into <hls>/live/ the way
@@ -39,8 +40,8 @@ type ffmpeg struct {
 }
 
 // startFFmpeg creates <hls>/live like SRS does on publish and starts ffmpeg
-// with 1 s segments at 320x180, ultrafast, in real time (-re). The process
-// is killed at test end if still running.
+// with 1 s segments (o.segmentSecs) at 320x180, ultrafast, in real time
+// (-re). The process is killed at test end if still running.
 func startFFmpeg(t *testing.T, hlsDir string, o ffmpegOptions) *ffmpeg {
 	t.Helper()
 	if o.listSize == 0 {
@@ -49,6 +50,10 @@ func startFFmpeg(t *testing.T, hlsDir string, o ffmpegOptions) *ffmpeg {
 	if o.frequency == 0 {
 		o.frequency = 440
 	}
+	if o.segmentSecs == 0 {
+		o.segmentSecs = 1
+	}
+	gop := strconv.Itoa(25 * o.segmentSecs)
 	dir := filepath.Join(hlsDir, streamApp)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
@@ -58,9 +63,9 @@ func startFFmpeg(t *testing.T, hlsDir string, o ffmpegOptions) *ffmpeg {
 		"-f", "lavfi", "-i", "testsrc2=size=320x180:rate=25",
 		"-f", "lavfi", "-i", "sine=frequency=" + strconv.Itoa(o.frequency),
 		"-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency", "-threads", "1",
-		"-g", "25", "-keyint_min", "25", "-sc_threshold", "0",
+		"-g", gop, "-keyint_min", gop, "-sc_threshold", "0",
 		"-c:a", "aac", "-b:a", "64k",
-		"-f", "hls", "-hls_time", "1", "-hls_list_size", strconv.Itoa(o.listSize),
+		"-f", "hls", "-hls_time", strconv.Itoa(o.segmentSecs), "-hls_list_size", strconv.Itoa(o.listSize),
 		"-hls_flags", "temp_file+delete_segments",
 		"-start_number", strconv.Itoa(o.startNumber),
 		"-hls_segment_filename", filepath.Join(dir, segmentPattern),

@@ -4,10 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/url"
-	"os"
-	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -150,7 +147,7 @@ func (st *p2pStack) playerURL(query url.Values) string {
 const streamKey = defaultVhost + "/" + streamApp + "/" + streamName
 
 // Segments of the browser tests' live stream. startFFmpeg writes 1 s
-// segments, which suit the manifest tests; the browser tests use 2 s ones,
+// segments by default, which suit the manifest tests; the browser tests use 2 s ones,
 // like a typical SRS hls_fragment: the player gives peers a fixed number of
 // target durations before it falls back to the CDN, so 1 s segments leave
 // a loaded test machine too little time and make stalls a matter of CPU
@@ -160,48 +157,9 @@ const (
 	liveListSize       = 10 // long enough for viewers behind the edge to trade
 )
 
-// startLiveHLS is startFFmpeg's publish with liveSegmentSeconds segments: the
-// same SRS-like file handling (temp file then rename, expired segments
-// deleted), the same test pattern, a keyframe at every segment start.
+// startLiveHLS publishes the browser tests' stream: startFFmpeg with
+// liveSegmentSeconds segments and liveListSize of them in the playlist.
 func startLiveHLS(t *testing.T, hlsDir string, frequency int) *ffmpeg {
 	t.Helper()
-	if frequency == 0 {
-		frequency = 440
-	}
-	dir := filepath.Join(hlsDir, streamApp)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	gop := strconv.Itoa(25 * liveSegmentSeconds)
-	f := &ffmpeg{t: t, stderr: &syncBuffer{}, done: make(chan struct{})}
-	f.cmd = exec.Command("ffmpeg", "-hide_banner", "-loglevel", "error", "-nostdin", "-re",
-		"-f", "lavfi", "-i", "testsrc2=size=320x180:rate=25",
-		"-f", "lavfi", "-i", "sine=frequency="+strconv.Itoa(frequency),
-		"-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency", "-threads", "1",
-		"-g", gop, "-keyint_min", gop, "-sc_threshold", "0",
-		"-c:a", "aac", "-b:a", "64k",
-		"-f", "hls", "-hls_time", strconv.Itoa(liveSegmentSeconds), "-hls_list_size", strconv.Itoa(liveListSize),
-		"-hls_flags", "temp_file+delete_segments",
-		"-hls_segment_filename", filepath.Join(dir, segmentPattern),
-		filepath.Join(dir, streamName+".m3u8"))
-	f.cmd.Stderr = f.stderr
-	if err := f.cmd.Start(); err != nil {
-		t.Fatalf("start ffmpeg: %v", err)
-	}
-	go func() {
-		_ = f.cmd.Wait() // ffmpeg exits 255 after a signal: not an error here
-		close(f.done)
-	}()
-	t.Cleanup(func() {
-		select {
-		case <-f.done:
-		default:
-			_ = f.cmd.Process.Kill()
-			<-f.done
-		}
-		if t.Failed() {
-			t.Logf("ffmpeg stderr:\n%s", tail(f.stderr.String(), 50))
-		}
-	})
-	return f
+	return startFFmpeg(t, hlsDir, ffmpegOptions{listSize: liveListSize, frequency: frequency, segmentSecs: liveSegmentSeconds})
 }
