@@ -31,6 +31,9 @@ deps:
 test: deps sdk
 	cd sdk/web && npm test
 	scripts/gotest.sh -race -count=1 ./...
+	@# The tracker soak at the issue's scale (10,000 peers joining and leaving
+	@# over 60 s) on its own, so it does not compete with the browser tests.
+	scripts/gotest.sh -race -count=1 -run '^TestSoak' ./sidecar/tracker/ -soak
 
 ## unit: every package except integration
 unit:
