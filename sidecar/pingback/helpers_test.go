@@ -8,61 +8,23 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/go-chi/chi/v5"
 
 	"github.com/webp2p/srs-p2p/internal/srslog"
+	"github.com/webp2p/srs-p2p/internal/testfake"
 	"github.com/webp2p/srs-p2p/sidecar/indexer"
 )
 
 func newTestLogger(w io.Writer) *slog.Logger { return srslog.New(w, slog.LevelDebug) }
 
-// fakeClock is the tests' time: it moves only when told.
-type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *fakeClock) Add(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
-
-// fakeStreams is a StreamSource the test edits.
-type fakeStreams struct {
-	mu    sync.Mutex
-	list  []indexer.StreamInfo
-	calls int
-}
-
-func (f *fakeStreams) Streams() []indexer.StreamInfo {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.calls++
-	return append([]indexer.StreamInfo(nil), f.list...)
-}
-
-func (f *fakeStreams) callCount() int {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.calls
-}
-
-func (f *fakeStreams) set(list ...indexer.StreamInfo) {
-	f.mu.Lock()
-	f.list = list
-	f.mu.Unlock()
-}
+// The shared fakes, under the names these tests use.
+type (
+	fakeClock   = testfake.Clock
+	fakeStreams = testfake.Streams
+)
 
 const (
 	swarmA = "srs-p2p:test/__defaultVhost__/live/livestream/vid-aaaa"
@@ -94,8 +56,8 @@ type env struct {
 // fake clock at t0. mod edits the config.
 func newEnv(t testing.TB, mod func(*Config)) *env {
 	t.Helper()
-	e := &env{t: t, clock: &fakeClock{t: t0}, src: &fakeStreams{}, log: &bytes.Buffer{}}
-	e.src.set(streamInfo(swarmA, "livestream"), streamInfo(swarmB, "other"))
+	e := &env{t: t, clock: testfake.NewClock(t0), src: &fakeStreams{}, log: &bytes.Buffer{}}
+	e.src.Set(streamInfo(swarmA, "livestream"), streamInfo(swarmB, "other"))
 	cfg := Config{ServerID: "origin-a", Rate: 1e6, Burst: 1e6, Now: e.clock.Now, Logger: newTestLogger(e.log)}
 	if mod != nil {
 		mod(&cfg)

@@ -29,7 +29,7 @@ func TestStreamEndFreesEverything(t *testing.T) {
 		t.Fatal("stream not set up")
 	}
 
-	e.src.set(streamInfo(swarmB, "other")) // unpublished
+	e.src.Set(streamInfo(swarmB, "other")) // unpublished
 	e.advance(0)                           // the poll that notices
 	e.advance(20 * time.Second)
 	fin := rep("sessionA", 2)
@@ -72,7 +72,7 @@ func TestStreamEndFreesEverything(t *testing.T) {
 func TestNewStreamFoundOnFirstReport(t *testing.T) {
 	e := newEnv(t, nil)
 	const swarmC = "srs-p2p:test/__defaultVhost__/live/third/vid-cccc"
-	e.src.set(streamInfo(swarmA, "livestream"), streamInfo(swarmB, "other"), streamInfo(swarmC, "third"))
+	e.src.Set(streamInfo(swarmA, "livestream"), streamInfo(swarmB, "other"), streamInfo(swarmC, "third"))
 	r := rep("sessionA", 1)
 	r.SwarmID = swarmC
 	if acc, _ := e.post(r); acc != 1 {
@@ -81,19 +81,19 @@ func TestNewStreamFoundOnFirstReport(t *testing.T) {
 	// Each report for an unknown stream asks the source again: one that
 	// read the source before the stream appeared must not refuse it.
 	r.SwarmID = "srs-p2p:test/nope"
-	before := e.src.callCount()
+	before := e.src.Calls()
 	for i := 0; i < 3; i++ {
 		if rp := e.postRaw(batchJSON(t, r), "application/json", "", ""); rp.status != 404 {
 			t.Fatalf("unknown stream: %d %s", rp.status, rp.body)
 		}
 	}
-	if got := e.src.callCount() - before; got != 3 {
+	if got := e.src.Calls() - before; got != 3 {
 		t.Fatalf("source asked %d times for 3 unknown reports, want 3", got)
 	}
 	// The stream appears right after a refresh, on the same clock tick
 	// (the race the old 100 ms refresh gap lost): its first report counts.
 	const swarmD = "srs-p2p:test/__defaultVhost__/live/fourth/vid-dddd"
-	e.src.set(streamInfo(swarmA, "livestream"), streamInfo(swarmB, "other"), streamInfo(swarmC, "third"), streamInfo(swarmD, "fourth"))
+	e.src.Set(streamInfo(swarmA, "livestream"), streamInfo(swarmB, "other"), streamInfo(swarmC, "third"), streamInfo(swarmD, "fourth"))
 	r = rep("sessionD", 1)
 	r.SwarmID = swarmD
 	if acc, _ := e.post(r); acc != 1 {
@@ -109,7 +109,7 @@ func TestRepublishWritesOneSeriesPerStream(t *testing.T) {
 	old.CDNBytes = 111
 	e.post(old)
 	const swarmA2 = "srs-p2p:test/__defaultVhost__/live/livestream/vid-a222"
-	e.src.set(streamInfo(swarmA2, "livestream"), streamInfo(swarmB, "other"))
+	e.src.Set(streamInfo(swarmA2, "livestream"), streamInfo(swarmB, "other"))
 	e.advance(time.Second)
 	r := rep("sessionB", 1)
 	r.SwarmID, r.CDNBytes = swarmA2, 222
@@ -237,7 +237,7 @@ func TestConfig(t *testing.T) {
 // is fine).
 func TestNewAndClose(t *testing.T) {
 	src := &fakeStreams{}
-	src.set(streamInfo(swarmA, "livestream"))
+	src.Set(streamInfo(swarmA, "livestream"))
 	s, err := New(Config{}, src)
 	if err != nil {
 		t.Fatal(err)

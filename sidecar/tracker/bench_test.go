@@ -15,7 +15,7 @@ import (
 // queueing.
 func BenchmarkAnnounceRelay(b *testing.B) {
 	src := &fakeStreams{}
-	src.set(liveStream(testSwarmID))
+	src.Set(liveStream(testSwarmID))
 	s, err := newServer(Config{SendQueue: 1 << 20}, src, time.Now)
 	if err != nil {
 		b.Fatal(err)

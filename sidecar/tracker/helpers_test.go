@@ -6,49 +6,20 @@ import (
 	"fmt"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/coder/websocket"
+
+	"github.com/webp2p/srs-p2p/internal/testfake"
 	"github.com/webp2p/srs-p2p/sidecar/indexer"
 )
 
-// fakeClock is the tests' time: it moves only when told.
-type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *fakeClock) Add(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
-
-// fakeStreams is a StreamSource the test edits.
-type fakeStreams struct {
-	mu   sync.Mutex
-	list []indexer.StreamInfo
-}
-
-func (f *fakeStreams) Streams() []indexer.StreamInfo {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return append([]indexer.StreamInfo(nil), f.list...)
-}
-
-func (f *fakeStreams) set(list ...indexer.StreamInfo) {
-	f.mu.Lock()
-	f.list = list
-	f.mu.Unlock()
-}
+// The shared fakes, under the names these tests use.
+type (
+	fakeClock   = testfake.Clock
+	fakeStreams = testfake.Streams
+)
 
 const testSwarmID = "srs-p2p:test/__defaultVhost__/live/livestream/vid-0ore7v9"
 
@@ -78,9 +49,9 @@ func newEnv(t *testing.T, cfg Config) *env {
 // host:port.
 func startTracker(tb testing.TB, cfg Config) (*Server, *fakeClock, *fakeStreams, string) {
 	tb.Helper()
-	clock := &fakeClock{t: time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)}
+	clock := testfake.NewClock(time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC))
 	src := &fakeStreams{}
-	src.set(liveStream(testSwarmID))
+	src.Set(liveStream(testSwarmID))
 	s, err := newServer(cfg, src, clock.Now)
 	if err != nil {
 		tb.Fatal(err)

@@ -58,7 +58,7 @@ func TestStreamEndClosesSwarmAfterGrace(t *testing.T) {
 		t.Fatalf("Swarms() = %+v", st)
 	}
 
-	e.src.set() // the stream ended
+	e.src.Set() // the stream ended
 	e.s.tick()
 	e.clock.Add(29 * time.Second)
 	e.s.tick()
@@ -77,7 +77,7 @@ func TestStreamEndClosesSwarmAfterGrace(t *testing.T) {
 func TestCloseLeaksNoGoroutines(t *testing.T) {
 	before := runtime.NumGoroutine()
 	src := &fakeStreams{}
-	src.set(liveStream(testSwarmID))
+	src.Set(liveStream(testSwarmID))
 	s, err := New(Config{PollInterval: time.Millisecond}, src)
 	if err != nil {
 		t.Fatal(err)

@@ -138,7 +138,7 @@ func TestTokenBindsStream(t *testing.T) {
 	secret := []byte("0123456789abcdef")
 	e := newEnv(t, Config{TokenSecret: secret})
 	other := "srs-p2p:test/__defaultVhost__/live/other/vid-1"
-	e.src.set(liveStream(testSwarmID), liveStream(other))
+	e.src.Set(liveStream(testSwarmID), liveStream(other))
 	e.s.tick()
 	c := e.dial("?token=" + NewToken(secret, testSwarmID, e.clock.Now().Add(time.Hour)))
 	c.send(announceMsg(InfoHashFor(other), asciiID("A"), "started"))
